@@ -1,0 +1,162 @@
+import { z } from "zod";
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === "true" || v === "1"));
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      if (!/^-?\d+$/.test(v.trim())) {
+        ctx.addIssue({ code: "custom", message: `must be an integer, got "${v}"` });
+        return z.NEVER;
+      }
+      const n = Number(v);
+      if (n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: `must be between ${min} and ${max}, got ${n}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
+
+const httpUrl = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v.trim() === "") return undefined;
+    try {
+      const url = new URL(v);
+      if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("scheme");
+      return url.toString().replace(/\/$/, "");
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be an http(s) URL" });
+      return z.NEVER;
+    }
+  });
+
+const decimalString = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const value = v === undefined || v === "" ? fallback : v.trim();
+      if (!/^\d{1,15}(\.\d{1,8})?$/.test(value)) {
+        ctx.addIssue({ code: "custom", message: `must be a non-negative decimal, got "${value}"` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+/**
+ * The Worker's configuration, read from variables and secrets (names fixed by API.md,
+ * "Configuration"). Extra knobs beyond API.md are documented in README's configuration table.
+ */
+export const ConfigSchema = z
+  .object({
+    JWT_ALG: z.enum(["HS256", "RS256", "EdDSA"]).default("HS256"),
+    JWT_SECRET: optionalString,
+    JWT_PRIVATE_KEY: optionalString,
+    JWT_ISSUER: z.string().min(1).default("parapet"),
+    JWT_AUDIENCE: z.string().min(1).default("parapet-api"),
+    ACCESS_TOKEN_TTL_SECONDS: int(1800, 60, 86_400),
+    REFRESH_TOKEN_TTL_SECONDS: int(604_800, 300, 7_776_000),
+    ENCRYPTION_KEY: z.string({ message: "is required (base64 of 32 random bytes)" }),
+    ADMIN_EMAILS: list,
+    SIGNATURE_WINDOW_SECONDS: int(30, 1, 600),
+    ENFORCE_HTTPS: bool(true),
+    METRICS_TOKEN: optionalString,
+    SOLANA_WEBHOOK_SECRET: optionalString,
+    SOLANA_RPC_URL: httpUrl,
+    MARKET_UPSTREAM_URL: httpUrl,
+    WHALE_USD_THRESHOLD: int(100_000, 1, 1_000_000_000_000),
+    STARTING_BALANCE: decimalString("100000.00"),
+    AUDIT_RETENTION_DAYS: int(730, 1, 36_500),
+    CORS_ORIGINS: list,
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.JWT_ALG === "HS256") {
+      if (!cfg.JWT_SECRET) {
+        ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is required when JWT_ALG=HS256" });
+      } else if (new TextEncoder().encode(cfg.JWT_SECRET).length < 32) {
+        ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "must be at least 32 bytes" });
+      }
+    } else if (!cfg.JWT_PRIVATE_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["JWT_PRIVATE_KEY"],
+        message: `is required when JWT_ALG=${cfg.JWT_ALG}`,
+      });
+    }
+    if (decodeBase64Length(cfg.ENCRYPTION_KEY) !== 32) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ENCRYPTION_KEY"],
+        message: "must be the base64 encoding of exactly 32 bytes",
+      });
+    }
+  });
+
+export type Config = z.output<typeof ConfigSchema>;
+
+/** Thrown when the environment does not hold a valid configuration; names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function decodeBase64Length(value: string): number {
+  try {
+    return atob(value.trim()).length;
+  } catch {
+    return -1;
+  }
+}
+
+/** Parses configuration from a raw environment object. Throws `ConfigError` naming each bad variable. */
+export function parseConfig(env: Record<string, unknown>): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.shape ?? {})) {
+    const value = env[key];
+    // Bindings given as numbers/booleans in test configuration are read as their string form.
+    raw[key] = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
+  }
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "config"} ${issue.message}`));
+  }
+  return result.data;
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** Returns the configuration for this environment, parsed once per isolate. */
+export function getConfig(env: object): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = parseConfig(env as Record<string, unknown>);
+    cache.set(env, config);
+  }
+  return config;
+}

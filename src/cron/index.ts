@@ -1,0 +1,34 @@
+import { logger } from "../lib/log";
+
+/** A background job run by a Cron Trigger. Jobs log their own failures and never throw. */
+export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) => Promise<void>;
+
+/**
+ * Which jobs each cron expression of wrangler.toml runs. Later capabilities add their jobs here.
+ */
+export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = {
+  "* * * * *": [],
+  "*/5 * * * *": [],
+  "17 3 * * *": [],
+};
+
+/** The Worker's `scheduled` handler: runs the jobs of the firing cron, isolating their failures. */
+export async function runScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+  const jobs = CRON_JOBS[controller.cron] ?? [];
+  if (jobs.length === 0) logger.warn("cron_no_jobs", { cron: controller.cron });
+  await Promise.all(
+    jobs.map(async (job) => {
+      const started = Date.now();
+      try {
+        await job.run(env, ctx, controller.scheduledTime);
+        logger.info("cron_job_done", { cron: controller.cron, job: job.name, ms: Date.now() - started });
+      } catch (err) {
+        logger.error("cron_job_failed", {
+          cron: controller.cron,
+          job: job.name,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }),
+  );
+}

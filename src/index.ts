@@ -1,0 +1,11 @@
+import { createApp } from "./app";
+import { runScheduled } from "./cron";
+
+export { RateLimiter } from "../durable-objects/rate-limiter";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  scheduled: runScheduled,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,48 @@
+import type { Config } from "./config";
+
+/** Scopes of API.md "Roles and scopes". */
+export const SCOPES = [
+  "read:market",
+  "read:analysis",
+  "read:tokens",
+  "read:portfolio",
+  "write:trading",
+  "write:monitor",
+  "read:audit",
+  "write:ingest",
+  "admin",
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export type Role = "developer" | "trader" | "admin";
+
+/** Who is calling: resolved once per request by the auth middleware from a JWT or an API key. */
+export interface Principal {
+  kind: "user" | "api_key";
+  user_id: string;
+  role: Role;
+  scopes: Scope[];
+  /** Set when the caller authenticated with an API key. */
+  key_id?: string;
+  /** Rate-limit tier: `jwt` for users, the key's tier for API keys. */
+  tier: "jwt" | "basic" | "premium" | "enterprise";
+  /** Wallet address for wallet sign-ins. */
+  wallet?: string;
+}
+
+/** Per-request values shared by middleware and handlers. */
+export interface AppVariables {
+  requestId: string;
+  config: Config;
+  /** Undefined for anonymous calls. */
+  principal?: Principal;
+  /** Caller IP (`CF-Connecting-IP`), "unknown" when absent. */
+  clientIp: string;
+  /** Request start, `performance.now()`-style milliseconds. */
+  startedAt: number;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: AppVariables;
+}

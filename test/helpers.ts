@@ -1,0 +1,29 @@
+import { exports } from "cloudflare:workers";
+
+export const BASE = "https://api.parapet.test";
+
+/** Calls the Worker's fetch handler over HTTPS, like a client would. */
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`${BASE}${path}`, init));
+}
+
+/** Reads a JSON body with a loose type for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: assertions inspect arbitrary JSON.
+export async function json(res: Response): Promise<any> {
+  return res.json();
+}
+
+/** Asserts the error envelope of API.md and returns it. */
+export async function expectError(res: Response, status: number, code: string) {
+  const body = await json(res);
+  if (res.status !== status || body?.error?.code !== code) {
+    throw new Error(`expected ${status} ${code}, got ${res.status} ${JSON.stringify(body)}`);
+  }
+  if (typeof body.error.message !== "string" || typeof body.error.request_id !== "string") {
+    throw new Error(`malformed error envelope: ${JSON.stringify(body)}`);
+  }
+  if (typeof body.error.details !== "object" || body.error.details === null) {
+    throw new Error(`error envelope without details: ${JSON.stringify(body)}`);
+  }
+  return body.error as { code: string; message: string; details: Record<string, unknown>; request_id: string };
+}

@@ -1,0 +1,52 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Fixed, test-only secrets: never used outside tests.
+export const TEST_BINDINGS = {
+  ENFORCE_HTTPS: "true",
+  JWT_ALG: "HS256",
+  JWT_SECRET: "test-only-jwt-secret-0123456789abcdef0123456789",
+  ENCRYPTION_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+  ADMIN_EMAILS: "admin@parapet.test",
+  SOLANA_WEBHOOK_SECRET: "test-webhook-secret-0123456789",
+  CORS_ORIGINS: "https://app.parapet.test",
+};
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  return {
+    test: {
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+      projects: [
+        {
+          // Tests inside the Workers runtime: real D1, Durable Objects and WebSockets.
+          plugins: [
+            cloudflareTest({
+              main: "./src/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: { bindings: { ...TEST_BINDINGS, TEST_MIGRATIONS: migrations } },
+            }),
+          ],
+          test: {
+            name: "workers",
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/node/**"],
+            setupFiles: ["./test/setup.ts"],
+          },
+        },
+        {
+          // Black-box tests in Node against `wrangler dev` (OpenAPI validation, CLI).
+          test: {
+            name: "node",
+            environment: "node",
+            include: ["test/node/**/*.test.ts"],
+            testTimeout: 120_000,
+            hookTimeout: 120_000,
+          },
+        },
+      ],
+    },
+  };
+});
