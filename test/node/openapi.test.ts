@@ -19,8 +19,7 @@ describe("the running Worker (wrangler dev)", () => {
     const doc = await (await fetch(`${server.url}/openapi.json`)).json();
     expect(doc.openapi).toBe("3.1.0");
     const result = await validate(structuredClone(doc));
-    expect(result.errors ?? []).toEqual([]);
-    expect(result.valid).toBe(true);
+    expect(result.valid ? [] : result.errors).toEqual([]);
   });
 
   it("serves the docs page's scripts and styles itself", async () => {
