@@ -1,6 +1,5 @@
 import { validate } from "@readme/openapi-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error: plain JS helper shared with the scripts
 import { startLocalServer } from "../../scripts/lib/local-server.mjs";
 import { TEST_BINDINGS } from "../../vitest.config";
 
