@@ -9,6 +9,7 @@ import { API_VERSION } from "./app-info";
 import { getConfig } from "./config";
 import { ApiError, type ErrorCode, errorBody } from "./errors";
 import { logger } from "./lib/log";
+import { authenticate } from "./middleware/auth";
 import { requestId } from "./middleware/request-id";
 import { enforceHttps } from "./middleware/transport";
 import { registerRoutes } from "./routes";
@@ -135,6 +136,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
       },
     }),
   );
+
+  // (IP block guard: audit/admin capability.)
+  app.use("/api/v1/*", authenticate());
+  // (Rate limiting: rate-limit capability.)
 
   registerRoutes(app);
 

@@ -1,4 +1,8 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
+import { getConfig } from "../src/config";
+import { signAccessToken } from "../src/services/auth/jwt";
+import { ROLE_SCOPES } from "../src/services/auth/scopes";
+import type { Role } from "../src/types";
 
 export const BASE = "https://api.parapet.test";
 
@@ -26,4 +30,15 @@ export async function expectError(res: Response, status: number, code: string) {
     throw new Error(`error envelope without details: ${JSON.stringify(body)}`);
   }
   return body.error as { code: string; message: string; details: Record<string, unknown>; request_id: string };
+}
+
+/** Mints an access token for a (possibly nonexistent) user directly, for tests of guarded routes. */
+export async function tokenFor(role: Role, sub = `usr_test_${role}`): Promise<string> {
+  const { token } = await signAccessToken(getConfig(env), { sub, role, permissions: [...ROLE_SCOPES[role]] });
+  return token;
+}
+
+/** `Authorization` header for a role's token. */
+export async function authHeader(role: Role, sub?: string): Promise<Record<string, string>> {
+  return { Authorization: `Bearer ${await tokenFor(role, sub)}` };
 }

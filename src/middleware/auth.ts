@@ -1,0 +1,86 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { ApiError } from "../errors";
+import { resolveApiKey } from "../services/auth/api-key-auth";
+import { verifyAccessToken } from "../services/auth/jwt";
+import { hasScopes } from "../services/auth/scopes";
+import type { AppEnv, Principal, Scope } from "../types";
+
+/** OpenAPI `security` for routes that need a JWT or an API key. */
+export const SECURED = [{ bearerAuth: [] }, { apiKey: [] }];
+/** OpenAPI `security` for public routes that also accept credentials. */
+export const OPTIONALLY_SECURED = [{}, { bearerAuth: [] }, { apiKey: [] }];
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/** Which credential a request carries, without verifying it. */
+export function readCredential(c: Context<AppEnv>): { kind: "jwt" | "api_key"; value: string } | null {
+  const apiKey = c.req.header("x-api-key");
+  if (apiKey !== undefined) return { kind: "api_key", value: apiKey.trim() };
+  const authorization = c.req.header("authorization");
+  if (authorization === undefined) return null;
+  const match = BEARER.exec(authorization.trim());
+  if (!match?.[1]) throw new ApiError("invalid_token", "Authorization must be 'Bearer <token>'.");
+  const value = match[1];
+  return { kind: value.startsWith("pk_") ? "api_key" : "jwt", value };
+}
+
+/** Verifies a JWT or API key and returns the caller it names. */
+export async function resolvePrincipal(
+  c: Context<AppEnv>,
+  credential: { kind: "jwt" | "api_key"; value: string },
+): Promise<Principal> {
+  if (credential.kind === "api_key") return resolveApiKey(c, credential.value);
+  const claims = await verifyAccessToken(c.get("config"), credential.value);
+  return {
+    kind: "user",
+    user_id: claims.sub,
+    role: claims.role,
+    scopes: claims.permissions,
+    tier: "jwt",
+    ...(claims.wallet ? { wallet: claims.wallet } : {}),
+  };
+}
+
+/**
+ * Resolves the caller from `Authorization: Bearer <jwt|pk_…>` or `X-API-Key` into
+ * `c.get("principal")`. No credentials → anonymous (routes decide with `requireScope`);
+ * bad credentials → 401 before any handler runs.
+ * @example app.use("/api/v1/*", authenticate())
+ */
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async function authenticateMiddleware(c, next) {
+    const credential = readCredential(c);
+    if (credential) c.set("principal", await resolvePrincipal(c, credential));
+    await next();
+  };
+}
+
+/**
+ * Requires an authenticated caller holding every scope given: 401 `unauthorized` without
+ * credentials, 403 `forbidden` when a scope is missing.
+ * @example createRoute({ ..., middleware: [requireScope("read:portfolio")] })
+ */
+export function requireScope(...scopes: Scope[]): MiddlewareHandler<AppEnv> {
+  return async function requireScopeMiddleware(c, next) {
+    const principal = c.get("principal");
+    if (!principal) throw new ApiError("unauthorized");
+    if (!hasScopes(principal.scopes, scopes)) {
+      throw new ApiError("forbidden", `This needs the ${scopes.join(", ")} scope.`, {
+        details: { required_scopes: scopes },
+      });
+    }
+    await next();
+  };
+}
+
+/**
+ * For public routes: anonymous callers pass; an authenticated caller must hold the scopes.
+ * @example createRoute({ ..., middleware: [allowAnonymousOr("read:market")] })
+ */
+export function allowAnonymousOr(...scopes: Scope[]): MiddlewareHandler<AppEnv> {
+  const guard = requireScope(...scopes);
+  return async function allowAnonymousOrMiddleware(c, next) {
+    if (!c.get("principal")) return next();
+    return guard(c, next);
+  };
+}
