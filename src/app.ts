@@ -89,6 +89,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
     c.set("config", getConfig(c.env));
     await next();
   });
+  // (Metrics and request logs: observability capability.)
+  // (Audit of every request: audit capability.)
   app.use(
     "*",
     secureHeaders({
