@@ -70,8 +70,17 @@ export async function hashPassword(password: string, iterations = PBKDF2_ITERATI
 }
 
 // Verified against when the email is unknown, so that path runs the same KDF as a wrong password.
-// The salt is random per isolate; no password matches it in practice, and the result is ignored.
-const DUMMY_HASH = `${SCHEME}$${PBKDF2_ITERATIONS}$${toBase64(crypto.getRandomValues(new Uint8Array(SALT_BYTES)))}$${toBase64(new Uint8Array(HASH_BITS / 8))}`;
+// Its salt is random per isolate (made on first use: Workers forbid randomness at global scope);
+// the result is ignored whatever it is.
+let dummyHash: ParsedHash | undefined;
+function dummy(): ParsedHash {
+  dummyHash ??= {
+    iterations: PBKDF2_ITERATIONS,
+    salt: crypto.getRandomValues(new Uint8Array(SALT_BYTES)),
+    hash: new Uint8Array(HASH_BITS / 8),
+  };
+  return dummyHash;
+}
 
 /**
  * Checks a password against a stored hash in constant time. With `stored` null (unknown
@@ -81,9 +90,10 @@ export async function verifyPassword(
   password: string,
   stored: string | null,
 ): Promise<{ ok: boolean; needsRehash: boolean }> {
-  const parsed = parse(stored ?? DUMMY_HASH) ?? (parse(DUMMY_HASH) as ParsedHash);
+  const real = stored === null ? null : parse(stored);
+  const parsed = real ?? dummy();
   const derived = await derive(password, parsed.salt, parsed.iterations);
   const equal = crypto.subtle.timingSafeEqual(derived, parsed.hash);
-  const ok = stored !== null && equal && parse(stored) !== null;
+  const ok = real !== null && equal;
   return { ok, needsRehash: ok && parsed.iterations < PBKDF2_ITERATIONS };
 }
