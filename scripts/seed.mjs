@@ -2,6 +2,7 @@
 // The idempotent demo seed, run by `npm start` once the server answers (or alone:
 // `node scripts/seed.mjs http://localhost:8787`). It talks to the running Worker over HTTP, so
 // it exercises the same code paths as any client. Each capability adds its step to STEPS.
+import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./lib/local-server.mjs";
@@ -18,11 +19,79 @@ function saveState(state) {
   chmodSync(CREDENTIALS, 0o600);
 }
 
+/** POSTs JSON to the API; resolves to `{ status, body }` (body null when not JSON). */
+async function postJson(url, path, body) {
+  const res = await fetch(`${url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  try {
+    return { status: res.status, body: JSON.parse(text) };
+  } catch {
+    return { status: res.status, body: null };
+  }
+}
+
+const tokens = new Map();
+
+/**
+ * Logs in a seeded account (`who`: "admin" | "trader") and returns an access token, reused
+ * while it has more than a minute left. Other seed steps call this to act as those accounts.
+ */
+export async function accessToken(url, state, who) {
+  const account = state.accounts?.[who];
+  if (!account) throw new Error(`no seeded "${who}" account: the "accounts" step must run first`);
+  const cached = tokens.get(`${url} ${who}`);
+  if (cached && cached.expiresAt - Date.now() > 60_000) return cached.token;
+  const res = await postJson(url, "/api/v1/auth/login", { email: account.email, password: account.password });
+  if (res.status !== 200) {
+    throw new Error(`login as ${who} (${account.email}) failed: ${res.status} ${res.body?.error?.code ?? ""}`);
+  }
+  tokens.set(`${url} ${who}`, { token: res.body.access_token, expiresAt: Date.parse(res.body.expires_at) });
+  return res.body.access_token;
+}
+
+/** Makes sure `who` exists with the password kept in `state`, creating it on first run. */
+async function ensureAccount({ url, state, log }, who, email, role) {
+  state.accounts ??= {};
+  const known = state.accounts[who]?.email === email ? state.accounts[who] : null;
+  if (known) {
+    const login = await postJson(url, "/api/v1/auth/login", { email, password: known.password });
+    if (login.status === 200) return;
+  }
+  // First run, or the local database was reset since: (re)create it with the kept password.
+  const password = known?.password ?? randomBytes(18).toString("base64url");
+  const res = await postJson(url, "/api/v1/auth/register", { email, password, ...(role === "trader" ? { role } : {}) });
+  if (res.status === 409) {
+    throw new Error(
+      `${email} exists but its password is not in .demo-credentials.json: restore that file, or reset the local database (delete .wrangler/state)`,
+    );
+  }
+  if (res.status !== 201) throw new Error(`registering ${email} failed: ${res.status} ${res.body?.error?.code ?? ""}`);
+  if (res.body.role !== role) {
+    throw new Error(`${email} got the role ${res.body.role}, not ${role}: is it the first address in ADMIN_EMAILS?`);
+  }
+  state.accounts[who] = { email, password };
+  if (!known) log(`created the ${who} account: ${email} / ${password} (kept in .demo-credentials.json)`);
+}
+
 /**
  * Seed steps, in order. Each gets `{ url, vars, state, log }`, may call the API, may record
  * what it created in `state`, and must be safe to run again.
  */
-export const STEPS = [];
+export const STEPS = [
+  {
+    name: "accounts",
+    // An admin (the first ADMIN_EMAILS address) and a trader, with random passwords made on first run.
+    run: async (ctx) => {
+      const adminEmail = (ctx.vars.ADMIN_EMAILS ?? "").split(",")[0]?.trim().toLowerCase() || "admin@parapet.local";
+      await ensureAccount(ctx, "admin", adminEmail, "admin");
+      await ensureAccount(ctx, "trader", "trader@parapet.local", "trader");
+    },
+  },
+];
 
 /** Runs every seed step against the server at `url`. */
 export async function seed(url, vars = {}) {

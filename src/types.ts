@@ -28,6 +28,8 @@ export interface Principal {
   tier: "jwt" | "basic" | "premium" | "enterprise";
   /** Wallet address for wallet sign-ins. */
   wallet?: string;
+  /** Session (refresh-token family) of a JWT, the `sid` claim. */
+  session_id?: string;
 }
 
 /** Per-request values shared by middleware and handlers. */

@@ -32,9 +32,23 @@ export async function expectError(res: Response, status: number, code: string) {
   return body.error as { code: string; message: string; details: Record<string, unknown>; request_id: string };
 }
 
-/** Mints an access token for a (possibly nonexistent) user directly, for tests of guarded routes. */
+/**
+ * Mints an access token directly, for tests of guarded routes. Access tokens are bound to a live
+ * session (`sid`), so this creates the user (with this role, if missing) and a fresh session.
+ */
 export async function tokenFor(role: Role, sub = `usr_test_${role}`): Promise<string> {
-  const { token } = await signAccessToken(getConfig(env), { sub, role, permissions: [...ROLE_SCOPES[role]] });
+  const now = Date.now();
+  const sid = `ses_test_${crypto.randomUUID()}`;
+  await env.DB.batch([
+    // The password hash is deliberately unparseable: these accounts cannot log in.
+    env.DB.prepare(
+      "INSERT OR IGNORE INTO users (id, email, password_hash, role, created_at) VALUES (?1, ?2, 'test-only', ?3, ?4)",
+    ).bind(sub, `${sub.toLowerCase()}@tokens.parapet.test`, role, now),
+    env.DB.prepare(
+      "INSERT INTO sessions (id, user_id, method, created_at, expires_at) VALUES (?1, ?2, 'password', ?3, ?4)",
+    ).bind(sid, sub, now, now + 86_400_000),
+  ]);
+  const { token } = await signAccessToken(getConfig(env), { sub, role, permissions: [...ROLE_SCOPES[role]], sid });
   return token;
 }
 

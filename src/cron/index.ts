@@ -1,4 +1,5 @@
 import { logger } from "../lib/log";
+import { identityCleanup } from "./identity-cleanup";
 
 /** A background job run by a Cron Trigger. Jobs log their own failures and never throw. */
 export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) => Promise<void>;
@@ -8,7 +9,7 @@ export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) =
  */
 export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = {
   "* * * * *": [],
-  "*/5 * * * *": [],
+  "*/5 * * * *": [{ name: "identity-cleanup", run: identityCleanup }],
   "17 3 * * *": [],
 };
 

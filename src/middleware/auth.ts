@@ -3,12 +3,13 @@ import { ApiError } from "../errors";
 import { resolveApiKey } from "../services/auth/api-key-auth";
 import { verifyAccessToken } from "../services/auth/jwt";
 import { hasScopes } from "../services/auth/scopes";
+import { sessionStatus } from "../services/auth/session-status";
 import type { AppEnv, Principal, Scope } from "../types";
 
 /** OpenAPI `security` for routes that need a JWT or an API key. */
-export const SECURED = [{ bearerAuth: [] }, { apiKey: [] }];
+export const SECURED: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { apiKey: [] }];
 /** OpenAPI `security` for public routes that also accept credentials. */
-export const OPTIONALLY_SECURED = [{}, { bearerAuth: [] }, { apiKey: [] }];
+export const OPTIONALLY_SECURED: Array<Record<string, string[]>> = [{}, { bearerAuth: [] }, { apiKey: [] }];
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -31,24 +32,34 @@ export async function resolvePrincipal(
 ): Promise<Principal> {
   if (credential.kind === "api_key") return resolveApiKey(c, credential.value);
   const claims = await verifyAccessToken(c.get("config"), credential.value);
+  // Logout and refresh-token reuse revoke the family; its access tokens die with it (≤ 5 s).
+  if ((await sessionStatus(c.env.DB, claims.sid)) !== "active") {
+    throw new ApiError("invalid_token", "The session of this access token has been revoked.");
+  }
   return {
     kind: "user",
     user_id: claims.sub,
     role: claims.role,
     scopes: claims.permissions,
     tier: "jwt",
+    session_id: claims.sid,
     ...(claims.wallet ? { wallet: claims.wallet } : {}),
   };
 }
 
+// Sign-in endpoints take no credentials: a stale or expired access token that a client attaches
+// to every request must never stop it from logging in or refreshing.
+const CREDENTIAL_FREE_PREFIX = "/api/v1/auth/";
+
 /**
  * Resolves the caller from `Authorization: Bearer <jwt|pk_…>` or `X-API-Key` into
  * `c.get("principal")`. No credentials → anonymous (routes decide with `requireScope`);
- * bad credentials → 401 before any handler runs.
+ * bad credentials → 401 before any handler runs. `/api/v1/auth/*` (sign-in) ignores credentials.
  * @example app.use("/api/v1/*", authenticate())
  */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticateMiddleware(c, next) {
+    if (c.req.path.startsWith(CREDENTIAL_FREE_PREFIX)) return next();
     const credential = readCredential(c);
     if (credential) c.set("principal", await resolvePrincipal(c, credential));
     await next();

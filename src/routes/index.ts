@@ -1,10 +1,15 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../types";
+import { authRoutes } from "./auth";
+import { walletAuthRoutes } from "./auth-wallet";
 import { docsRoutes } from "./docs";
 import { healthRoutes } from "./health";
+import { jwksRoutes } from "./jwks";
+import { meRoutes } from "./me";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
+  app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
 }

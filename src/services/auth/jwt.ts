@@ -14,7 +14,7 @@ import type { Config } from "../../config";
 import { ApiError } from "../../errors";
 import { sha256Hex } from "../../lib/crypto";
 import type { Role, Scope } from "../../types";
-import { parseScopes } from "./scopes";
+import { hasScopes, parseScopes, ROLE_SCOPES } from "./scopes";
 
 /** The claims Parapet puts in an access token (API.md "Authentication"). */
 export interface AccessClaims {
@@ -22,7 +22,7 @@ export interface AccessClaims {
   role: Role;
   permissions: Scope[];
   /** Refresh-token family (session) id, so a revoked session's access tokens can be refused. */
-  sid?: string;
+  sid: string;
   wallet?: string;
   nonce?: string;
 }
@@ -99,8 +99,7 @@ export async function signAccessToken(
   const iat = Math.floor(now / 1000);
   const exp = iat + config.ACCESS_TOKEN_TTL_SECONDS;
   const jti = crypto.randomUUID();
-  const payload: JWTPayload = { role: claims.role, permissions: claims.permissions };
-  if (claims.sid) payload.sid = claims.sid;
+  const payload: JWTPayload = { role: claims.role, permissions: claims.permissions, sid: claims.sid };
   if (claims.wallet) payload.wallet = claims.wallet;
   if (claims.nonce) payload.nonce = claims.nonce;
   const token = await new SignJWT(payload)
@@ -116,8 +115,10 @@ export async function signAccessToken(
 }
 
 /**
- * Verifies an access token: only the configured `alg`, only the current `kid`, `iss`, `aud`,
- * and `exp` required. Throws `token_expired` for an expired token, `invalid_token` otherwise.
+ * Verifies an access token's signature and claims: only the configured `alg`, only the current
+ * `kid`, `typ: JWT`, `iss`, `aud`, `nbf` when present, and `exp`, `iat`, `sub`, `jti`, `sid`
+ * required. Throws `token_expired` for an expired token, `invalid_token` otherwise. Whether the
+ * session (`sid`) is still alive is checked by the caller (`sessionStatus`).
  */
 export async function verifyAccessToken(config: Config, token: string): Promise<VerifiedAccessToken> {
   const keys = await getKeys(config);
@@ -136,7 +137,8 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
       algorithms: [keys.alg],
       issuer: config.JWT_ISSUER,
       audience: config.JWT_AUDIENCE,
-      requiredClaims: ["exp", "iat", "sub", "jti"],
+      typ: "JWT",
+      requiredClaims: ["exp", "iat", "sub", "jti", "sid"],
     }));
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw new ApiError("token_expired");
@@ -145,7 +147,15 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
 
   const permissions = parseScopes(payload.permissions);
   const role = payload.role as Role;
-  if (!permissions || !ROLES.includes(role) || typeof payload.jti !== "string" || typeof payload.sub !== "string") {
+  if (
+    !permissions ||
+    !ROLES.includes(role) ||
+    // A token never grants more than its role; anything else was not minted by this service.
+    !hasScopes(ROLE_SCOPES[role], permissions) ||
+    typeof payload.jti !== "string" ||
+    typeof payload.sub !== "string" ||
+    typeof payload.sid !== "string"
+  ) {
     throw new ApiError("invalid_token", "The token's claims are not valid.");
   }
   return {
@@ -155,7 +165,7 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
     jti: payload.jti,
     iat: payload.iat as number,
     exp: payload.exp as number,
-    ...(typeof payload.sid === "string" ? { sid: payload.sid } : {}),
+    sid: payload.sid,
     ...(typeof payload.wallet === "string" ? { wallet: payload.wallet } : {}),
     ...(typeof payload.nonce === "string" ? { nonce: payload.nonce } : {}),
   };
