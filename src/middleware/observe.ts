@@ -73,6 +73,7 @@ export function observe(): MiddlewareHandler<AppEnv> {
     if (route === UNMATCHED_ROUTE) fields.path = c.req.path.slice(0, MAX_LOGGED_TEXT);
     if (error instanceof ApiError) fields.error_code = error.code;
     else if (error && status >= 500) fields.error_code = "internal_error";
+    else if (!error && route === UNMATCHED_ROUTE && status === 404) fields.error_code = "not_found"; // app.notFound
     if (status >= 500) {
       if (error) fields.error = errorFields(error);
       logger.error("request", fields);

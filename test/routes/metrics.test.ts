@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { createRoute, z } from "@hono/zod-openapi";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import { ApiError } from "../../src/errors";
 import { BASE, call, expectError, json } from "../helpers";
@@ -82,8 +82,10 @@ describe("GET /metrics", () => {
   it("keeps label cardinality bounded under 1,000 distinct raw paths", async () => {
     const request = appWithTestRoutes();
     const before = await scrape();
+    const quiet = vi.spyOn(console, "log").mockImplementation(() => {}); // 1,000 request log lines
     for (let i = 0; i < 500; i++) await request(`/api/v1/__test/price/COIN-${i}-${crypto.randomUUID()}`);
     for (let i = 0; i < 500; i++) await request(`/probe/${crypto.randomUUID()}/wp-admin.php?x=${i}`);
+    quiet.mockRestore();
     const after = await scrape();
 
     const series = seriesOf(after, "http_requests_total");

@@ -24,6 +24,7 @@ export interface Waiter {
 
 let pending = new MetricsAccumulator();
 let retryQueue: MetricsBatch[] = [];
+/** When the flush that will carry the current buffer was scheduled (null: none is). */
 let scheduledAt: number | null = null;
 let sending: Promise<void> | null = null;
 let shard: number | null = null;
@@ -52,7 +53,6 @@ export function buffer(env: Env, waiter: Waiter | undefined, update: (acc: Metri
   waiter.waitUntil(
     (async () => {
       await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS));
-      scheduledAt = null;
       await flushMetrics(env);
     })(),
   );
@@ -97,6 +97,8 @@ export async function flushMetrics(env: Env): Promise<void> {
 }
 
 async function sendPending(env: Env): Promise<void> {
+  // The buffer is about to be emptied: the next increment needs a flush of its own.
+  scheduledAt = null;
   if (!pending.isEmpty) {
     retryQueue.push({ id: crypto.randomUUID(), ...pending.toData() });
     pending = new MetricsAccumulator();
