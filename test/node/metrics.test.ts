@@ -54,7 +54,7 @@ describe("/metrics on the running Worker (wrangler dev)", () => {
     expect(metrics.endpoint_latency_histogram?.type).toBe("histogram");
     expect(metrics.websocket_connections_active?.type).toBe("gauge");
     expect(metrics.api_error_rate?.type).toBe("gauge");
-    const health = (metrics.endpoint_latency_histogram?.data as PromHistogramData[]).find(
+    const health = ((metrics.endpoint_latency_histogram?.data ?? []) as PromHistogramData[]).find(
       (h) => h.labels.route === "/health",
     );
     expect(health?.count).toBeGreaterThanOrEqual(1);
@@ -89,7 +89,9 @@ describe("/metrics on the running Worker (wrangler dev)", () => {
     );
     expect(counter(after, "http_requests_total", unknown) - counter(before, "http_requests_total", unknown)).toBe(1000);
     const routes = (m: PromMetrics) =>
-      new Set((m.http_requests_total?.data as Array<{ labels: Record<string, string> }>).map((d) => d.labels.route));
+      new Set(
+        ((m.http_requests_total?.data ?? []) as Array<{ labels: Record<string, string> }>).map((d) => d.labels.route),
+      );
     expect([...routes(after)].filter((r) => r?.startsWith("/scan"))).toEqual([]);
     expect(routes(after).size - routes(before).size).toBeLessThanOrEqual(1);
     expect(after.endpoint_latency_histogram?.data.length).toBeLessThan(20);
