@@ -10,6 +10,7 @@ import { routeTemplate, UNMATCHED_ROUTE } from "../services/metrics/labels";
 import type { AppEnv } from "../types";
 
 const MAX_LOGGED_TEXT = 256;
+const TEMPLATES = new Map<string, string>();
 
 /**
  * The template of the route that answers this request (`/api/v1/market/price/{symbol}`), or
@@ -20,7 +21,14 @@ export function routeLabel(c: Context<AppEnv>): string {
   const route = matchedRoutes(c).find(
     (r) => r.method !== "ALL" || !isMiddleware(findTargetHandler(r.handler) as (...args: unknown[]) => unknown),
   );
-  return route ? routeTemplate(route.path) : UNMATCHED_ROUTE;
+  if (!route) return UNMATCHED_ROUTE;
+  let template = TEMPLATES.get(route.path);
+  if (template === undefined) {
+    template = routeTemplate(route.path);
+    // Route paths are the app's own (a fixed set), so the cache stays small.
+    if (TEMPLATES.size < 10_000) TEMPLATES.set(route.path, template);
+  }
+  return template;
 }
 
 function executionContext(c: Context<AppEnv>): Waiter | undefined {

@@ -49,9 +49,16 @@ export class MetricsAccumulator {
 
   /** Records one latency observation (milliseconds) in a histogram series. */
   observe(name: string, labels: string[], ms: number): void {
-    const buckets = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
-    buckets[bucketIndex(ms)] = 1;
-    this.addHistogram(name, labels, buckets, 1, Math.max(0, Math.round(ms)));
+    const k = key(name, labels);
+    let entry = this.histograms.get(k);
+    if (!entry) {
+      entry = [name, [...labels], new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0), 0, 0];
+      this.histograms.set(k, entry);
+    }
+    const i = bucketIndex(ms);
+    entry[2][i] = (entry[2][i] ?? 0) + 1;
+    entry[3] += 1;
+    entry[4] += Math.max(0, Math.round(ms));
   }
 
   /** Counts one answered request in its minute, for the error-rate window. */

@@ -15,11 +15,13 @@ export const EXPOSITION_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8
 const escapeHelp = (text: string) => text.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
 const escapeLabel = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 
-function labelText(names: readonly string[], values: readonly string[], extra?: [string, string]): string {
-  const pairs = names.map((name, i) => `${name}="${escapeLabel(values[i] ?? "")}"`);
-  if (extra) pairs.push(`${extra[0]}="${escapeLabel(extra[1])}"`);
-  return pairs.length === 0 ? "" : `{${pairs.join(",")}}`;
+/** `a="x",b="y"` (no braces) for a series' labels. */
+function labelPairs(names: readonly string[], values: readonly string[]): string {
+  return names.map((name, i) => `${name}="${escapeLabel(values[i] ?? "")}"`).join(",");
 }
+
+const braces = (pairs: string) => (pairs === "" ? "" : `{${pairs}}`);
+const withLe = (pairs: string, le: string) => `{${pairs === "" ? "" : `${pairs},`}le="${le}"}`;
 
 /** Milliseconds as an exact decimal number of seconds ("0.005", "2.5", "10"). */
 export function msToSeconds(ms: number): string {
@@ -28,12 +30,20 @@ export function msToSeconds(ms: number): string {
   return frac === 0 ? String(whole) : `${whole}.${String(frac).padStart(3, "0").replace(/0+$/, "")}`;
 }
 
+const LE = LATENCY_BUCKETS_MS.map((ms) => msToSeconds(ms));
+
 function header(lines: string[], name: string, type: string, help: string): void {
   lines.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} ${type}`);
 }
 
-const byLabels = <T extends [string, string[], ...unknown[]]>(a: T, b: T) =>
-  JSON.stringify(a[1]) < JSON.stringify(b[1]) ? -1 : 1;
+/** The series of one metric, in a stable order (by label values). */
+function seriesOf<T extends [string, string[], ...unknown[]]>(all: T[], name: string): T[] {
+  return all
+    .filter(([n]) => n === name)
+    .map((entry) => [entry[1].join("\u0000"), entry] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, entry]) => entry);
+}
 
 /**
  * Renders a snapshot as the Prometheus text exposition format 0.0.4. Every metric of the
@@ -45,22 +55,23 @@ export function renderExposition(data: MetricsData, now: number): string {
 
   for (const [name, def] of Object.entries(COUNTERS)) {
     header(lines, name, def.type, def.help);
-    const series = data.counters.filter(([n]) => n === name).sort(byLabels);
-    for (const [, labels, value] of series) lines.push(`${name}${labelText(def.labels, labels)} ${value}`);
+    for (const [, labels, value] of seriesOf(data.counters, name)) {
+      lines.push(`${name}${braces(labelPairs(def.labels, labels))} ${value}`);
+    }
   }
 
   for (const [name, def] of Object.entries(HISTOGRAMS)) {
     header(lines, name, def.type, def.help);
-    const series = data.histograms.filter(([n]) => n === name).sort(byLabels);
-    for (const [, labels, buckets, count, sumMs] of series) {
+    for (const [, labels, buckets, count, sumMs] of seriesOf(data.histograms, name)) {
+      const pairs = labelPairs(def.labels, labels);
       let cumulative = 0;
-      LATENCY_BUCKETS_MS.forEach((bound, i) => {
+      LE.forEach((le, i) => {
         cumulative += buckets[i] ?? 0;
-        lines.push(`${name}_bucket${labelText(def.labels, labels, ["le", msToSeconds(bound)])} ${cumulative}`);
+        lines.push(`${name}_bucket${withLe(pairs, le)} ${cumulative}`);
       });
-      lines.push(`${name}_bucket${labelText(def.labels, labels, ["le", "+Inf"])} ${count}`);
-      lines.push(`${name}_sum${labelText(def.labels, labels)} ${msToSeconds(sumMs)}`);
-      lines.push(`${name}_count${labelText(def.labels, labels)} ${count}`);
+      lines.push(`${name}_bucket${withLe(pairs, "+Inf")} ${count}`);
+      lines.push(`${name}_sum${braces(pairs)} ${msToSeconds(sumMs)}`);
+      lines.push(`${name}_count${braces(pairs)} ${count}`);
     }
   }
 
