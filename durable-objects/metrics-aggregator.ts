@@ -87,7 +87,9 @@ export class MetricsAggregator extends DurableObject<Env> {
       let applied = 0;
       let skipped = 0;
       const take = <T>(entries: T[] | undefined, apply: (entry: T) => boolean) => {
-        for (const entry of (entries ?? []).slice(0, MAX_ENTRIES_PER_BATCH)) {
+        const list = Array.isArray(entries) ? entries : [];
+        skipped += Math.max(0, list.length - MAX_ENTRIES_PER_BATCH);
+        for (const entry of list.slice(0, MAX_ENTRIES_PER_BATCH)) {
           if (apply(entry)) applied++;
           else skipped++;
         }

@@ -14,6 +14,8 @@ import { MetricsAccumulator, type MetricsBatch, type MetricsData } from "./data"
 export const FLUSH_DELAY_MS = 1000;
 /** A scheduled flush older than this is assumed lost (its request context died) and replaced. */
 const STALE_SCHEDULE_MS = 10 * FLUSH_DELAY_MS;
+/** Wait before retrying a failed delivery within the same request's `waitUntil`. */
+const RETRY_DELAY_MS = 2 * FLUSH_DELAY_MS;
 /** Undelivered batches kept for retry; the oldest are dropped beyond this (logged). */
 const MAX_RETRY_BATCHES = 60;
 
@@ -28,6 +30,8 @@ let retryQueue: MetricsBatch[] = [];
 let scheduledAt: number | null = null;
 let sending: Promise<void> | null = null;
 let shard: number | null = null;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The aggregator shard this isolate reports to (picked once, at random, to spread the load). */
 function isolateShard(env: Env): number {
@@ -52,8 +56,13 @@ export function buffer(env: Env, waiter: Waiter | undefined, update: (acc: Metri
   scheduledAt = now;
   waiter.waitUntil(
     (async () => {
-      await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS));
+      await sleep(FLUSH_DELAY_MS);
       await flushMetrics(env);
+      // One more try while this request can still keep the isolate busy; later flushes retry too.
+      if (retryQueue.length > 0) {
+        await sleep(RETRY_DELAY_MS);
+        await flushMetrics(env);
+      }
     })(),
   );
 }

@@ -66,6 +66,26 @@ describe("metrics pipeline", () => {
     expect(growth(before, await read(), "http_requests_total", labels)).toBe(20);
   });
 
+  it("retries a failed delivery within the same waitUntil, without waiting for another request", async () => {
+    let calls = 0;
+    const flaky = envWithIngest((deliver) => {
+      calls++;
+      return calls === 1 ? Promise.reject(new Error("Durable Object is overloaded.")) : deliver();
+    });
+    const read = async () => readSamples(renderExposition(await collectMetrics(env), Date.now()));
+    const before = await read();
+    await new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS + 100)); // earlier schedules fire first
+    await flushMetrics(env);
+    const waiter = fakeWaiter();
+    for (let i = 0; i < 4; i++)
+      countRateLimitRefusal(flaky, waiter, { reason: "rate_limit_exceeded", tier: "enterprise" });
+    expect(waiter.promises).toHaveLength(1);
+    await Promise.all(waiter.promises);
+    expect(calls).toBe(2);
+    const labels = { reason: "rate_limit_exceeded", tier: "enterprise" };
+    expect(growth(before, await read(), "rate_limit_refusals_total", labels)).toBe(4);
+  });
+
   it("keeps increments while the aggregator is unreachable and delivers them once it answers", async () => {
     const broken = envWithIngest(() => Promise.reject(new Error("Network connection lost.")));
     const labels = { outcome: "failed" };
