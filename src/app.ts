@@ -10,6 +10,7 @@ import { getConfig } from "./config";
 import { ApiError, type ErrorCode, errorBody } from "./errors";
 import { logger } from "./lib/log";
 import { authenticate } from "./middleware/auth";
+import { observe } from "./middleware/observe";
 import { requestId } from "./middleware/request-id";
 import { enforceHttps } from "./middleware/transport";
 import { registerRoutes } from "./routes";
@@ -90,6 +91,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     await next();
   });
   // (Metrics and request logs: observability capability.)
+  app.use("*", observe());
   // (Audit of every request: audit capability.)
   app.use(
     "*",

@@ -92,6 +92,8 @@ export const ConfigSchema = z
     STARTING_BALANCE: decimalString("100000.00"),
     AUDIT_RETENTION_DAYS: int(730, 1, 36_500),
     CORS_ORIGINS: list,
+    // Metrics aggregator shards; keep it fixed once deployed (totals live in their shard).
+    METRICS_SHARDS: int(4, 1, 32),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.JWT_ALG === "HS256") {

@@ -6,10 +6,12 @@ import { docsRoutes } from "./docs";
 import { healthRoutes } from "./health";
 import { jwksRoutes } from "./jwks";
 import { meRoutes } from "./me";
+import { metricsRoutes } from "./metrics";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
   app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
+  app.route("/", metricsRoutes);
 }
