@@ -4,6 +4,7 @@
 // it exercises the same code paths as any client. Each capability adds its step to STEPS.
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { loadCandleDir } from "./lib/candles.mjs";
 import { ROOT } from "./lib/local-server.mjs";
 
 const CREDENTIALS = join(ROOT, ".demo-credentials.json");
@@ -22,7 +23,17 @@ function saveState(state) {
  * Seed steps, in order. Each gets `{ url, vars, state, log }`, may call the API, may record
  * what it created in `state`, and must be safe to run again.
  */
-export const STEPS = [];
+// biome-ignore format: one step per line keeps each capability's addition a one-line merge.
+export const STEPS = [
+  { name: "candles", run: seedCandles },
+];
+
+/** Market data: the real Binance candles of data/candles, through the ingest API (skips loaded files). */
+async function seedCandles({ url, state, log }) {
+  // accessToken(): the identity capability's helper (registers or logs in the admin of ADMIN_EMAILS).
+  const token = await accessToken(url, state, "admin");
+  await loadCandleDir({ url, token, dir: join(ROOT, "data", "candles"), log });
+}
 
 /** Runs every seed step against the server at `url`. */
 export async function seed(url, vars = {}) {
