@@ -101,11 +101,10 @@ export async function getHistory(
         hi: bucketStart(Math.min(query.end ?? MAX_TIME, MAX_TIME), interval),
         order: query.start === undefined ? "desc" : "asc",
       };
-  await ensureKnownSymbol(db, symbol);
-  const empty: HistoryPage = { symbol, interval, data: [], next_cursor: null };
-  if (window.lo > window.hi) return empty;
-
-  const { buckets, more } = await collect(db, symbol, interval, window, limit);
+  const { buckets, more } =
+    window.lo > window.hi ? { buckets: [], more: false } : await collect(db, symbol, interval, window, limit);
+  // Candles prove the symbol exists; only an empty page needs to tell "unknown" from "no data".
+  if (buckets.length === 0) await ensureKnownSymbol(db, symbol);
   const page = buckets.slice(0, limit);
   const last = page[page.length - 1];
   let next_cursor: string | null = null;
@@ -124,7 +123,7 @@ export async function getHistory(
     close: c.close,
     volume: c.volume,
   }));
-  return { ...empty, data, next_cursor };
+  return { symbol, interval, data, next_cursor };
 }
 
 /**
