@@ -1,5 +1,6 @@
 /** Market data routes (API.md "Market data"): public reads, admin ingestion. */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { logger } from "../lib/log";
 import { allowAnonymousOr, OPTIONALLY_SECURED, requireScope, SECURED } from "../middleware/auth";
 import { errorResponses, PaginationQuery } from "../schemas/common";
 import {
@@ -125,7 +126,11 @@ export const marketRoutes = new OpenAPIHono<AppEnv>()
     const { accepted, rejected, updates } = await ingestMarketData(c.env.DB, c.req.valid("json"));
     if (updates.tickers.length > 0 || updates.orderbooks.length > 0) {
       // Subscribers are told off the critical path; a failed push never fails the ingest.
-      c.executionCtx.waitUntil(publishMarket(c.env, updates).catch(() => undefined));
+      c.executionCtx.waitUntil(
+        publishMarket(c.env, updates).catch((err) =>
+          logger.warn("market_publish_failed", { error: err instanceof Error ? err.message : String(err) }),
+        ),
+      );
     }
     return c.json({ accepted, rejected }, 202);
   });

@@ -148,6 +148,13 @@ describe("GET /api/v1/market/history/{symbol}: windows and pages", () => {
     expect(later.body.data.map((d: { timestamp: string }) => d.timestamp)).toEqual([iso(b), iso(c)]);
   });
 
+  it("reads bounds before 1970 or after 9999 as the edges of time", async () => {
+    const res = await get(`${base}&start=1960-01-01&end=9999-12-31T23:59:59Z&limit=2`);
+    expect(res.body.data.map((c: { timestamp: string }) => c.timestamp)).toEqual(
+      ETH_DAYS.slice(0, 2).map((c) => iso(c.open_time)),
+    );
+  });
+
   it("walks every candle exactly once forward from start, and backward without start", async () => {
     const forward: string[] = [];
     let url = `${base}&start=${iso(ETH_DAYS[0]?.open_time ?? 0)}&limit=6`;

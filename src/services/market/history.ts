@@ -97,8 +97,8 @@ export async function getHistory(
   const window: Window = query.cursor
     ? decodeCursor(query.cursor, symbol, interval)
     : {
-        lo: query.start === undefined ? 0 : bucketCeil(query.start, interval),
-        hi: bucketStart(Math.min(query.end ?? MAX_TIME, MAX_TIME), interval),
+        lo: query.start === undefined ? 0 : bucketCeil(clamp(query.start), interval),
+        hi: bucketStart(clamp(query.end ?? MAX_TIME), interval),
         order: query.start === undefined ? "desc" : "asc",
       };
   const { buckets, more } =
@@ -208,6 +208,11 @@ async function collect(
 
   const keys = sortedKeys(found, asc).filter((b) => (asc ? b <= edge : b >= edge));
   return { buckets: keys.map((b) => found.get(b) as Ohlcv), more: truncated || keys.length > limit };
+}
+
+// Candles live between 1970 and 9999; bounds outside are the same as the edges.
+function clamp(time: number): number {
+  return Math.min(Math.max(time, 0), MAX_TIME);
 }
 
 function sortedKeys(found: Map<number, Ohlcv>, asc: boolean): number[] {
