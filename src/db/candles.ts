@@ -39,23 +39,29 @@ export async function listCandles(
   return rows.map((row) => ({ symbol: options.symbol, interval: options.interval, ...row }));
 }
 
+/** What `scanCandles` reads. */
+export interface ScanOptions {
+  symbol: string;
+  interval: Interval;
+  from: number;
+  to: number;
+  limit: number;
+  order: Order;
+  skipBucketsOf?: { size: number; intervals: readonly Interval[] };
+}
+
 /**
  * Candles of one interval with `open_time` in [from, to], in `order`. With `skipBucketsOf`,
  * rows whose `size`-ms bucket already holds a candle of one of `intervals` are left out (those
  * buckets are served from the coarser candles).
  */
-export async function scanCandles(
-  db: D1Database,
-  options: {
-    symbol: string;
-    interval: Interval;
-    from: number;
-    to: number;
-    limit: number;
-    order: Order;
-    skipBucketsOf?: { size: number; intervals: readonly Interval[] };
-  },
-): Promise<Ohlcv[]> {
+export async function scanCandles(db: D1Database, options: ScanOptions): Promise<Ohlcv[]> {
+  const { results } = await scanCandlesStatement(db, options).all<Ohlcv>();
+  return results;
+}
+
+/** The statement of `scanCandles`, for a batch. */
+export function scanCandlesStatement(db: D1Database, options: ScanOptions): D1PreparedStatement {
   const direction = options.order === "desc" ? "DESC" : "ASC";
   const params: unknown[] = [options.symbol, options.interval, options.from, options.to, options.limit];
   let skip = "";
@@ -69,15 +75,30 @@ export async function scanCandles(
         AND p.open_time >= c.open_time - (c.open_time % ?6)
         AND p.open_time < c.open_time - (c.open_time % ?6) + ?6)`;
   }
-  const { results } = await db
+  return db
     .prepare(
       `SELECT ${COLUMNS} FROM market_candles c
        WHERE c.symbol = ?1 AND c.interval = ?2 AND c.open_time >= ?3 AND c.open_time <= ?4 ${skip}
        ORDER BY c.open_time ${direction} LIMIT ?5`,
     )
-    .bind(...params)
-    .all<Ohlcv>();
-  return results;
+    .bind(...params);
+}
+
+/** Which of `intervals` have at least one candle with `open_time` in [from, to] (one index probe each). */
+export function intervalsWithCandlesStatement(
+  db: D1Database,
+  symbol: string,
+  intervals: readonly Interval[],
+  from: number,
+  to: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT value AS interval FROM json_each(?2) WHERE EXISTS (
+         SELECT 1 FROM market_candles
+         WHERE symbol = ?1 AND interval = value AND open_time >= ?3 AND open_time <= ?4)`,
+    )
+    .bind(symbol, JSON.stringify(intervals), from, to);
 }
 
 /** Open time of the newest stored candle of one symbol and interval, or null. */

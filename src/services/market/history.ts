@@ -4,7 +4,7 @@
  * Reads are bounded: at most `MAX_ROWS_PER_SOURCE` finer rows per interval and request.
  */
 import { z } from "@hono/zod-openapi";
-import { scanCandles } from "../../db/candles";
+import { intervalsWithCandlesStatement, scanCandles, scanCandlesStatement } from "../../db/candles";
 import { ApiError } from "../../errors";
 import {
   aggregateBucket,
@@ -145,7 +145,17 @@ async function collect(
   // The last bucket (in scan order) that can still be part of the answer.
   let edge = asc ? w.hi : w.lo;
   let truncated = false;
-  const sources: Interval[] = [interval, ...FINER_INTERVALS[interval]];
+  // One round trip for the common case: the interval's own candles, and which finer intervals
+  // have any data in the window at all (the others need no scan).
+  const own = { symbol, interval, from: w.lo, to: w.hi + size - 1, limit: want, order: w.order };
+  const finer = FINER_INTERVALS[interval];
+  const [first, present] = await db.batch<Ohlcv | { interval: Interval }>([
+    scanCandlesStatement(db, own),
+    intervalsWithCandlesStatement(db, symbol, finer, own.from, own.to),
+  ]);
+  const withData = new Set(((present?.results ?? []) as Array<{ interval: Interval }>).map((r) => r.interval));
+  const sources: Interval[] = [interval, ...finer.filter((i) => withData.has(i))];
+  let prefetched: Ohlcv[] | undefined = (first?.results ?? []) as Ohlcv[];
 
   for (const [k, source] of sources.entries()) {
     let from = asc ? w.lo : edge;
@@ -164,15 +174,18 @@ async function collect(
     };
     scan: while (budget > 0) {
       const chunk = Math.min(CHUNK_ROWS, budget);
-      const rows = await scanCandles(db, {
-        symbol,
-        interval: source,
-        from,
-        to,
-        limit: chunk,
-        order: w.order,
-        skipBucketsOf: k === 0 ? undefined : { size, intervals: sources.slice(0, k) },
-      });
+      const rows =
+        prefetched ??
+        (await scanCandles(db, {
+          symbol,
+          interval: source,
+          from,
+          to,
+          limit: chunk,
+          order: w.order,
+          skipBucketsOf: k === 0 ? undefined : { size, intervals: sources.slice(0, k) },
+        }));
+      prefetched = undefined;
       budget -= rows.length;
       for (const row of rows) {
         const bucket = bucketStart(row.open_time, interval);
