@@ -58,6 +58,19 @@ describe("POST /api/v1/market/ingest: happy path", () => {
     expect(page.body.data).toEqual([{ ...asHistory(first), high: "9.5", volume: "1" }]);
   });
 
+  it("makes a new symbol and its price visible at once, even right after a 404 was served", async () => {
+    await expectError(await call("/api/v1/market/price/NEW-USDT"), 404, "MARKET_001");
+    const rows = realCandles("ETH-USDT", "1d").slice(0, 2);
+    await ingest({ exchange: "binance", candles: candleItems("NEW-USDT", "1d", rows) });
+    expect((await get("/api/v1/market/price/NEW-USDT")).body.price).toBe(rows[1]?.close);
+    // A newer candle replaces the price this isolate just served.
+    await ingest({
+      exchange: "binance",
+      candles: candleItems("NEW-USDT", "1d", realCandles("ETH-USDT", "1d").slice(2, 3)),
+    });
+    expect((await get("/api/v1/market/price/NEW-USDT")).body.price).toBe(realCandles("ETH-USDT", "1d")[2]?.close);
+  });
+
   it("lets the later duplicate win within one request", async () => {
     const [a] = candleItems("DUP-USDT", "1h", [
       { open_time: Date.parse("2025-01-01T00:00:00Z"), open: "1", high: "2", low: "1", close: "1.5", volume: "10" },
@@ -109,6 +122,9 @@ describe("POST /api/v1/market/ingest: happy path", () => {
       ],
     });
     expect(res.body).toEqual({ accepted: 1, rejected: [] });
+    // A book alone creates the symbol, but gives it no price.
+    const noPrice = await expectError(await call("/api/v1/market/price/BOOK-USDT"), 404, "MARKET_001");
+    expect(noPrice.details).toEqual({ symbol: "BOOK-USDT", reason: "no_price" });
     const book = await get("/api/v1/market/orderbook/BOOK-USDT?depth=2");
     expect(book.body).toEqual({
       symbol: "BOOK-USDT",
