@@ -54,6 +54,21 @@ const httpUrl = z
     }
   });
 
+const intervalList = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const items = (v === undefined || v.trim() === "" ? fallback : v).split(",").map((s) => s.trim());
+      const known = ["1m", "5m", "1h", "1d"] as const;
+      const bad = items.filter((s) => !(known as readonly string[]).includes(s));
+      if (bad.length > 0 || items.length === 0) {
+        ctx.addIssue({ code: "custom", message: `must be a comma-separated list of 1m, 5m, 1h, 1d; got "${v}"` });
+        return z.NEVER;
+      }
+      return [...new Set(items)] as Array<(typeof known)[number]>;
+    });
+
 const decimalString = (fallback: string) =>
   z
     .string()
@@ -88,6 +103,12 @@ export const ConfigSchema = z
     SOLANA_WEBHOOK_SECRET: optionalString,
     SOLANA_RPC_URL: httpUrl,
     MARKET_UPSTREAM_URL: httpUrl,
+    MARKET_UPSTREAM_INTERVALS: intervalList("1m,1h,1d"),
+    MARKET_UPSTREAM_EXCHANGE: z
+      .string()
+      .regex(/^[a-z0-9_.-]{1,32}$/, "must be 1-32 of a-z, 0-9, _ . -")
+      .default("binance"),
+    MARKET_PRICE_MAX_AGE_SECONDS: int(120, 5, 86_400),
     WHALE_USD_THRESHOLD: int(100_000, 1, 1_000_000_000_000),
     STARTING_BALANCE: decimalString("100000.00"),
     AUDIT_RETENTION_DAYS: int(730, 1, 36_500),

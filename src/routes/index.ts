@@ -5,6 +5,7 @@ import { walletAuthRoutes } from "./auth-wallet";
 import { docsRoutes } from "./docs";
 import { healthRoutes } from "./health";
 import { jwksRoutes } from "./jwks";
+import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
 
@@ -14,4 +15,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", docsRoutes);
   app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
   app.route("/", metricsRoutes);
+  app.route("/", marketRoutes);
 }
