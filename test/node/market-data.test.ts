@@ -2,23 +2,10 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCandleDir, parseCandleCsv } from "../../scripts/lib/candles.mjs";
 import { ROOT, startLocalServer } from "../../scripts/lib/local-server.mjs";
 import { TEST_BINDINGS } from "../../vitest.config";
-
-const ADMIN_SCOPES = [
-  "read:market",
-  "read:analysis",
-  "read:tokens",
-  "read:portfolio",
-  "write:trading",
-  "write:monitor",
-  "read:audit",
-  "write:ingest",
-  "admin",
-];
 
 let server: { url: string; stop: () => Promise<void> };
 let token: string;
@@ -26,22 +13,20 @@ const DATA = join(ROOT, "data", "candles");
 const real = (file: string) => parseCandleCsv(readFileSync(join(DATA, file), "utf8"), file);
 
 beforeAll(async () => {
-  // EdDSA, so the test can sign an admin token itself (kid = the key's RFC 7638 thumbprint).
-  const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
-  const pem = (await exportPKCS8(privateKey)).trim().replace(/\n/g, "\\n");
-  server = await startLocalServer({
-    vars: { ...TEST_BINDINGS, ENFORCE_HTTPS: "false", JWT_ALG: "EdDSA", JWT_PRIVATE_KEY: pem },
-  });
-  const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
-  token = await new SignJWT({ role: "admin", permissions: ADMIN_SCOPES })
-    .setProtectedHeader({ alg: "EdDSA", kid, typ: "JWT" })
-    .setSubject("usr_node_admin")
-    .setIssuer("parapet")
-    .setAudience("parapet-api")
-    .setIssuedAt()
-    .setExpirationTime("10m")
-    .setJti(crypto.randomUUID())
-    .sign(privateKey);
+  server = await startLocalServer({ vars: { ...TEST_BINDINGS, ENFORCE_HTTPS: "false" } });
+  // A real admin session: an ADMIN_EMAILS address registers, then logs in.
+  const credentials = { email: TEST_BINDINGS.ADMIN_EMAILS, password: "node-test-admin-password" };
+  const post = (path: string, body: unknown) =>
+    fetch(`${server.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const registered = await post("/api/v1/auth/register", credentials);
+  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${await registered.text()}`);
+  const login = await post("/api/v1/auth/login", credentials);
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+  token = ((await login.json()) as { access_token: string }).access_token;
 }, 120_000);
 
 afterAll(async () => {
