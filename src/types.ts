@@ -1,4 +1,5 @@
 import type { Config } from "./config";
+import type { RateLimitOutcome } from "./services/ratelimit/policy";
 
 /** Scopes of API.md "Roles and scopes". */
 export const SCOPES = [
@@ -28,6 +29,8 @@ export interface Principal {
   tier: "jwt" | "basic" | "premium" | "enterprise";
   /** Wallet address for wallet sign-ins. */
   wallet?: string;
+  /** The key's own limit, set by an admin (enterprise keys); wins over the tier's. */
+  rate_limit?: { rate_per_minute: number; burst: number };
 }
 
 /** Per-request values shared by middleware and handlers. */
@@ -40,6 +43,8 @@ export interface AppVariables {
   clientIp: string;
   /** Request start, `performance.now()`-style milliseconds. */
   startedAt: number;
+  /** The rate limiter's verdict for this request (set once it has been consulted). */
+  rateLimit?: RateLimitOutcome;
 }
 
 export interface AppEnv {
