@@ -1,12 +1,90 @@
 import { DurableObject } from "cloudflare:workers";
+import { logger } from "../src/lib/log";
+import {
+  type CheckInput,
+  type Decision,
+  decide,
+  emptyState,
+  quietAt,
+  type SubjectState,
+} from "../src/services/ratelimit/decide";
+import { SubjectStore } from "./rate-limiter-store";
+
+/** How long a subject stays stored after it has gone quiet, so brief pauses do not churn storage. */
+export const IDLE_GRACE_MS = 60_000;
 
 /**
- * One subject's rate-limit state (an API key, a user, or an anonymous IP).
- * The bucket logic arrives with the rate-limiting issue; for now it answers health probes.
+ * One subject's rate-limit state (an API key, a user, or an anonymous IP), named
+ * `key:<key_id>`, `user:<user_id>` or `ip:<address>`.
+ *
+ * State lives in memory and is written through to SQLite on every change, so an evicted or
+ * restarted object resumes exactly where it stopped. An alarm deletes the storage once the
+ * subject is indistinguishable from a new one (buckets full, no pause to remember).
+ *
+ * Other per-subject concerns (e.g. the API-keys capability's store of seen request
+ * signatures) belong here as further RPC methods beside `check`, each with its own tables
+ * created in `SubjectStore.ensureSchema`-style code and its own term in `quietUntil`.
  */
 export class RateLimiter extends DurableObject<Env> {
+  private state: SubjectState = emptyState();
+  private readonly store: SubjectStore;
+  /** The scheduled alarm (epoch ms), null when none is set. */
+  private alarmAt: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new SubjectStore(ctx.storage.sql);
+    ctx.blockConcurrencyWhile(async () => {
+      this.store.ensureSchema();
+      this.state = this.store.load();
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
   /** Liveness probe used by `GET /health`. */
   async ping(): Promise<"pong"> {
     return "pong";
+  }
+
+  /**
+   * Decides one request against every limit of the subject at once. Synchronous on purpose: a
+   * method that never awaits runs to completion before the next call starts, so N concurrent
+   * requests against a bucket of B tokens admit exactly B.
+   */
+  check(input: CheckInput): Decision {
+    const now = Date.now();
+    this.store.ensureSchema();
+    const { decision, changes } = decide(this.state, input, now);
+    this.store.save(this.state, changes);
+    if (this.alarmAt === null) this.scheduleCleanup(Math.max(this.quietUntil(), now) + IDLE_GRACE_MS);
+    return decision;
+  }
+
+  /** Deletes the subject's storage once it is quiet; otherwise looks again when it should be. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const quiet = this.quietUntil();
+    if (now < quiet) {
+      this.alarmAt = null;
+      this.scheduleCleanup(quiet + IDLE_GRACE_MS);
+      return;
+    }
+    this.state = emptyState();
+    this.alarmAt = null;
+    this.store.forget();
+    await this.ctx.storage.deleteAll();
+  }
+
+  /** Epoch ms after which forgetting this subject changes no future decision. */
+  private quietUntil(): number {
+    return quietAt(this.state);
+  }
+
+  private scheduleCleanup(at: number): void {
+    this.alarmAt = at;
+    this.ctx.storage.setAlarm(at).catch((err: unknown) => {
+      this.alarmAt = null;
+      logger.error("rate_limiter_alarm_failed", { error: err instanceof Error ? err.message : String(err) });
+    });
   }
 }

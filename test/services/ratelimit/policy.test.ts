@@ -1,18 +1,13 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config";
 import { categorize } from "../../../src/services/ratelimit/categories";
 import { planRateLimit } from "../../../src/services/ratelimit/policy";
 import { ipSubject, ipv6Groups } from "../../../src/services/ratelimit/subject";
 import type { Principal } from "../../../src/types";
+import { rateLimitEnv } from "../../rate-limit-env";
 
 /** Configuration with API.md's rate-limit defaults (the test bindings raise them for other tests). */
-const config = parseConfig(
-  Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith("RATE_LIMIT_"))) as Record<
-    string,
-    unknown
-  >,
-);
+const config = parseConfig(rateLimitEnv() as unknown as Record<string, unknown>);
 
 const user: Principal = { kind: "user", user_id: "usr_1", role: "trader", scopes: ["read:market"], tier: "jwt" };
 const key = (tier: Principal["tier"], extra: Partial<Principal> = {}): Principal => ({
