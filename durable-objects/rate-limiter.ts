@@ -56,7 +56,13 @@ export class RateLimiter extends DurableObject<Env> {
     this.store.ensureSchema();
     const { decision, changes } = decide(this.state, input, now);
     this.store.save(this.state, changes);
-    if (this.alarmAt === null) this.scheduleCleanup(Math.max(this.quietUntil(), now) + IDLE_GRACE_MS);
+    if (this.alarmAt === null) {
+      // Not awaited: the write is still ordered before the response by the output gate.
+      this.scheduleCleanup(Math.max(this.quietUntil(), now) + IDLE_GRACE_MS).catch((err: unknown) => {
+        this.alarmAt = null;
+        logger.error("rate_limiter_alarm_failed", { error: err instanceof Error ? err.message : String(err) });
+      });
+    }
     return decision;
   }
 
@@ -65,8 +71,7 @@ export class RateLimiter extends DurableObject<Env> {
     const now = Date.now();
     const quiet = this.quietUntil();
     if (now < quiet) {
-      this.alarmAt = null;
-      this.scheduleCleanup(quiet + IDLE_GRACE_MS);
+      await this.scheduleCleanup(quiet + IDLE_GRACE_MS);
       return;
     }
     this.state = emptyState();
@@ -80,11 +85,8 @@ export class RateLimiter extends DurableObject<Env> {
     return quietAt(this.state);
   }
 
-  private scheduleCleanup(at: number): void {
+  private scheduleCleanup(at: number): Promise<void> {
     this.alarmAt = at;
-    this.ctx.storage.setAlarm(at).catch((err: unknown) => {
-      this.alarmAt = null;
-      logger.error("rate_limiter_alarm_failed", { error: err instanceof Error ? err.message : String(err) });
-    });
+    return this.ctx.storage.setAlarm(at);
   }
 }
