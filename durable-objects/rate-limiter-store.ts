@@ -1,10 +1,39 @@
 import type { Changes, StoredBucket, SubjectState } from "../src/services/ratelimit/decide";
 import { emptyState } from "../src/services/ratelimit/decide";
 
+/** What changed in memory since the last write to storage. */
+export interface Pending {
+  buckets: Set<string>;
+  slots: Set<number>;
+  ringCleared: boolean;
+  subject: boolean;
+}
+
+/** Nothing to write. */
+export function nothingPending(): Pending {
+  return { buckets: new Set(), slots: new Set(), ringCleared: false, subject: false };
+}
+
+/** Adds one decision's changes to what is pending. */
+export function absorb(pending: Pending, changes: Changes): void {
+  for (const name of changes.buckets) pending.buckets.add(name);
+  if (changes.ringCleared) {
+    // Slots written before the ring was cleared belong to the old ring: only the delete matters.
+    pending.ringCleared = true;
+    pending.slots.clear();
+  }
+  if (changes.refusal) pending.slots.add(changes.refusal.slot);
+  if (changes.subject) pending.subject = true;
+}
+
+/** True when something must be written. */
+export function isPending(pending: Pending): boolean {
+  return pending.buckets.size > 0 || pending.slots.size > 0 || pending.ringCleared || pending.subject;
+}
+
 /**
- * The rate limiter's SQLite tables (one subject per object). Every write is synchronous, so a
- * `check` that calls `save` stays one atomic event: no other request interleaves, and the
- * response leaves only after the write is durable (output gate).
+ * The rate limiter's SQLite tables (one subject per object). Writes are synchronous SQL, so a
+ * `save` is one atomic transaction.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS buckets (
@@ -27,13 +56,11 @@ CREATE TABLE IF NOT EXISTS subject (
   pause_forget_ms INTEGER NOT NULL
 ) STRICT;`;
 
-const UPSERT_BUCKET_ROW = "(?, ?, ?, ?)";
-const upsertBuckets = (rows: number) =>
-  `INSERT INTO buckets (name, level, at_ms, full_ms) VALUES ${new Array(rows).fill(UPSERT_BUCKET_ROW).join(", ")}
-   ON CONFLICT (name) DO UPDATE SET level = excluded.level, at_ms = excluded.at_ms, full_ms = excluded.full_ms`;
-// A request touches at most two buckets (minute + one category): two fixed statements.
-const UPSERT_ONE = upsertBuckets(1);
-const UPSERT_TWO = upsertBuckets(2);
+const UPSERT_BUCKETS = [1, 2, 3, 4, 5, 6].map(
+  (rows) =>
+    `INSERT INTO buckets (name, level, at_ms, full_ms) VALUES ${new Array(rows).fill("(?, ?, ?, ?)").join(", ")}
+     ON CONFLICT (name) DO UPDATE SET level = excluded.level, at_ms = excluded.at_ms, full_ms = excluded.full_ms`,
+);
 
 /** Loads and saves one subject's state in the object's SQLite storage. */
 export class SubjectStore {
@@ -83,25 +110,27 @@ export class SubjectStore {
     return state;
   }
 
-  /** Writes what `decide` changed. */
-  save(state: SubjectState, changes: Changes): void {
-    if (changes.buckets.length > 0) {
-      const values: (string | number)[] = [];
-      for (const name of changes.buckets) {
-        const bucket = state.buckets.get(name);
-        if (bucket) values.push(name, bucket.level, bucket.at, bucket.fullAt);
-      }
-      this.sql.exec(changes.buckets.length === 2 ? UPSERT_TWO : UPSERT_ONE, ...values);
+  /** Writes what is pending (the current in-memory values of every changed row), atomically. */
+  save(state: SubjectState, pending: Pending): void {
+    // One statement for all changed buckets (the minute bucket plus at most five categories).
+    const values: (string | number)[] = [];
+    for (const name of pending.buckets) {
+      const bucket = state.buckets.get(name);
+      if (bucket) values.push(name, bucket.level, bucket.at, bucket.fullAt);
     }
-    if (changes.ringCleared) this.sql.exec("DELETE FROM refusals");
-    if (changes.refusal) {
+    const statement = UPSERT_BUCKETS[values.length / 4 - 1];
+    if (statement) this.sql.exec(statement, ...values);
+    if (pending.ringCleared) this.sql.exec("DELETE FROM refusals");
+    for (const slot of pending.slots) {
+      const at = state.ring.times[slot];
+      if (at === undefined) continue;
       this.sql.exec(
         "INSERT INTO refusals (slot, at_ms) VALUES (?, ?) ON CONFLICT (slot) DO UPDATE SET at_ms = excluded.at_ms",
-        changes.refusal.slot,
-        changes.refusal.at,
+        slot,
+        at,
       );
     }
-    if (changes.subject) {
+    if (pending.subject) {
       this.sql.exec(
         `INSERT INTO subject (id, ring_size, ring_seq, ring_quiet_ms, pause_until_ms, pause_strike, pause_forget_ms)
          VALUES (1, ?, ?, ?, ?, ?, ?)

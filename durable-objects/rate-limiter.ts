@@ -8,26 +8,37 @@ import {
   quietAt,
   type SubjectState,
 } from "../src/services/ratelimit/decide";
-import { SubjectStore } from "./rate-limiter-store";
+import { absorb, isPending, nothingPending, type Pending, SubjectStore } from "./rate-limiter-store";
 
 /** How long a subject stays stored after it has gone quiet, so brief pauses do not churn storage. */
 export const IDLE_GRACE_MS = 60_000;
 
 /**
+ * How long changes may sit in memory before they are written to SQLite. Every write holds the
+ * object's responses until it is durable (output gate), a few milliseconds per commit; coalescing
+ * keeps that off the request path. Eviction only follows long idleness, so it loses nothing.
+ */
+export const FLUSH_DELAY_MS = 50;
+
+/**
  * One subject's rate-limit state (an API key, a user, or an anonymous IP), named
  * `key:<key_id>`, `user:<user_id>` or `ip:<address>`.
  *
- * State lives in memory and is written through to SQLite on every change, so an evicted or
- * restarted object resumes exactly where it stopped. An alarm deletes the storage once the
- * subject is indistinguishable from a new one (buckets full, no pause to remember).
+ * Memory is authoritative and every decision is made there, one call at a time. Changes reach
+ * SQLite within `FLUSH_DELAY_MS` (a pause at once), so an evicted object resumes exactly where
+ * it stopped; a crash or deploy inside that window forgets at most those milliseconds of
+ * admissions, never a pause. An alarm deletes the storage once the subject is
+ * indistinguishable from a new one (buckets full, no pause to remember).
  *
  * Other per-subject concerns (e.g. the API-keys capability's store of seen request
- * signatures) belong here as further RPC methods beside `check`, each with its own tables
- * created in `SubjectStore.ensureSchema`-style code and its own term in `quietUntil`.
+ * signatures) belong here as further RPC methods beside `check`, each with its own tables in
+ * `SubjectStore` and its own term in `quietUntil`.
  */
 export class RateLimiter extends DurableObject<Env> {
   private state: SubjectState = emptyState();
   private readonly store: SubjectStore;
+  private pending: Pending = nothingPending();
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** The scheduled alarm (epoch ms), null when none is set. */
   private alarmAt: number | null = null;
 
@@ -53,11 +64,15 @@ export class RateLimiter extends DurableObject<Env> {
    */
   check(input: CheckInput): Decision {
     const now = Date.now();
-    this.store.ensureSchema();
     const { decision, changes } = decide(this.state, input, now);
-    this.store.save(this.state, changes);
+    absorb(this.pending, changes);
+    if (decision.suspension?.started) {
+      this.flush(); // a pause must survive any restart
+    } else if (this.flushTimer === null && isPending(this.pending)) {
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    }
     if (this.alarmAt === null) {
-      // Not awaited: the write is still ordered before the response by the output gate.
+      // Not awaited: the alarm write is ordered before the response by the output gate.
       this.scheduleCleanup(Math.max(this.quietUntil(), now) + IDLE_GRACE_MS).catch((err: unknown) => {
         this.alarmAt = null;
         logger.error("rate_limiter_alarm_failed", { error: err instanceof Error ? err.message : String(err) });
@@ -74,10 +89,31 @@ export class RateLimiter extends DurableObject<Env> {
       await this.scheduleCleanup(quiet + IDLE_GRACE_MS);
       return;
     }
+    this.cancelFlush();
+    this.pending = nothingPending();
     this.state = emptyState();
     this.alarmAt = null;
     this.store.forget();
     await this.ctx.storage.deleteAll();
+  }
+
+  /** Writes pending changes to SQLite in one transaction. */
+  private flush(): void {
+    this.cancelFlush();
+    if (!isPending(this.pending)) return;
+    try {
+      this.store.ensureSchema();
+      this.store.save(this.state, this.pending);
+      this.pending = nothingPending();
+    } catch (err) {
+      // Memory stays authoritative; the next change tries again.
+      logger.error("rate_limiter_flush_failed", { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private cancelFlush(): void {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
   }
 
   /** Epoch ms after which forgetting this subject changes no future decision. */

@@ -1,6 +1,7 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { FLUSH_DELAY_MS } from "../../durable-objects/rate-limiter";
 import type { CheckInput } from "../../src/services/ratelimit/decide";
 
 const ABUSE = { threshold: 100, windowMs: 60_000, pauseMs: 60_000, maxPauseMs: 3_600_000, escalationMs: 3_600_000 };
@@ -13,6 +14,9 @@ const ANONYMOUS_MARKET: CheckInput = {
 function limiter(subject = `test:${crypto.randomUUID()}`) {
   return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(subject));
 }
+
+/** Waits until changes made so far have been written to storage. */
+const flushed = () => new Promise((resolve) => setTimeout(resolve, FLUSH_DELAY_MS * 3));
 
 function tables(stub: DurableObjectStub<import("../../src/index").RateLimiter>) {
   return runInDurableObject(stub, (_instance, state) =>
@@ -55,12 +59,14 @@ describe("RateLimiter Durable Object", () => {
     const subject = `test:${crypto.randomUUID()}`;
     const slow: CheckInput = { ...ANONYMOUS_MARKET, minute: { ratePerMinute: 1, burst: 50 } };
     for (let i = 0; i < 30; i++) await limiter(subject).check(slow);
+    // Eviction follows idleness, by which time the coalesced writes have long been made.
+    await flushed();
     await abortAllDurableObjects();
     // A new instance loads the 20 tokens left (1/min refills nothing during the test).
     expect(await limiter(subject).check(slow)).toMatchObject({ allowed: true, remaining: 19 });
   });
 
-  it("remembers a pause across eviction", async () => {
+  it("writes a pause through at once, so even an immediate restart remembers it", async () => {
     const subject = `test:${crypto.randomUUID()}`;
     const stub = limiter(subject);
     const strict: CheckInput = {
@@ -80,6 +86,7 @@ describe("RateLimiter Durable Object", () => {
   it("keeps its state in SQLite tables and schedules a cleanup alarm", async () => {
     const stub = limiter();
     await stub.check(ANONYMOUS_MARKET);
+    await flushed();
     expect(await tables(stub)).toEqual(["buckets", "refusals", "subject"]);
     const stored = await runInDurableObject(stub, async (_i, state) => ({
       buckets: state.storage.sql.exec("SELECT name, level FROM buckets ORDER BY name").toArray(),
@@ -109,12 +116,14 @@ describe("RateLimiter Durable Object", () => {
     }));
     expect(after).toEqual({ tables: 0, alarm: null });
     expect(await stub.check(fast)).toMatchObject({ allowed: true, remaining: 0 });
+    await flushed();
     expect(await tables(stub)).toEqual(["buckets", "refusals", "subject"]);
   });
 
   it("keeps a busy or paused subject when its alarm runs early, and looks again later", async () => {
     const stub = limiter();
     for (let i = 0; i < 10; i++) await stub.check(ANONYMOUS_MARKET);
+    await flushed();
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const after = await runInDurableObject(stub, async (_i, state) => ({
       rows: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM buckets").one().n,
