@@ -12,7 +12,7 @@ export const TEST_BINDINGS = {
   SOLANA_WEBHOOK_SECRET: "test-webhook-secret-0123456789",
   CORS_ORIGINS: "https://app.parapet.test",
   // Generous rate limits so other capabilities' tests are never throttled; the rate-limit tests
-  // drop every RATE_LIMIT_* binding to run with API.md's defaults (test/rate-limit-env.ts).
+  // drop every RATE_LIMIT_* binding to run with API.md's defaults (test/rate-limit-helpers.ts).
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: "100000",
   RATE_LIMIT_ANONYMOUS_BURST: "100000",
   RATE_LIMIT_JWT_PER_MINUTE: "100000",

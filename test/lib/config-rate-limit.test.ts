@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../../src/config";
-import { rateLimitEnv } from "../rate-limit-env";
+import { rateLimitEnv } from "../rate-limit-helpers";
 
 const parse = (overrides: Record<string, unknown> = {}) =>
   parseConfig(rateLimitEnv(overrides) as unknown as Record<string, unknown>);

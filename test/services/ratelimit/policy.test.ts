@@ -4,7 +4,7 @@ import { categorize } from "../../../src/services/ratelimit/categories";
 import { planRateLimit } from "../../../src/services/ratelimit/policy";
 import { ipSubject, ipv6Groups } from "../../../src/services/ratelimit/subject";
 import type { Principal } from "../../../src/types";
-import { rateLimitEnv } from "../../rate-limit-env";
+import { rateLimitEnv } from "../../rate-limit-helpers";
 
 /** Configuration with API.md's rate-limit defaults (the test bindings raise them for other tests). */
 const config = parseConfig(rateLimitEnv() as unknown as Record<string, unknown>);
