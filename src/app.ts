@@ -11,6 +11,7 @@ import { ApiError, type ErrorCode, errorBody } from "./errors";
 import { logger } from "./lib/log";
 import { authenticate } from "./middleware/auth";
 import { observe } from "./middleware/observe";
+import { rateLimit, rateLimitEarlyRefusals } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { enforceHttps } from "./middleware/transport";
 import { registerRoutes } from "./routes";
@@ -141,16 +142,20 @@ export function createApp(): OpenAPIHono<AppEnv> {
     }),
   );
 
+  // Rate limiting, part 1: requests refused before the limiter runs are charged to their IP.
+  app.use("/api/v1/*", rateLimitEarlyRefusals());
   // (IP block guard: audit/admin capability.)
   app.use("/api/v1/*", authenticate());
   // (Rate limiting: rate-limit capability.)
+  app.use("/api/v1/*", rateLimit());
 
   registerRoutes(app);
 
   app.openAPIRegistry.register("Error", ErrorSchema);
-  for (const { name, description } of Object.values(ERROR_RESPONSES)) {
+  for (const { name, description, ...more } of Object.values(ERROR_RESPONSES)) {
     app.openAPIRegistry.registerComponent("responses", name, {
       description,
+      ...more, // the 429's Retry-After and X-RateLimit-* headers
       content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
     });
   }

@@ -1,4 +1,5 @@
 import type { Config } from "./config";
+import type { RateLimitOutcome } from "./services/ratelimit/policy";
 
 /** Scopes of API.md "Roles and scopes". */
 export const SCOPES = [
@@ -30,6 +31,8 @@ export interface Principal {
   wallet?: string;
   /** Session (refresh-token family) of a JWT, the `sid` claim. */
   session_id?: string;
+  /** The key's own limit, set by an admin (enterprise keys); wins over the tier's. */
+  rate_limit?: { rate_per_minute: number; burst: number };
 }
 
 /** Per-request values shared by middleware and handlers. */
@@ -42,6 +45,8 @@ export interface AppVariables {
   clientIp: string;
   /** Request start, `performance.now()`-style milliseconds. */
   startedAt: number;
+  /** The rate limiter's verdict for this request (set once it has been consulted). */
+  rateLimit?: RateLimitOutcome;
 }
 
 export interface AppEnv {
