@@ -161,6 +161,15 @@ export const ConfigSchema = z
     RATE_LIMIT_ESCALATION_WINDOW_SECONDS: int(3600, 1, 604_800),
     RATE_LIMIT_FAIL_CLOSED: categoryList(["trading", "auth"]),
     RATE_LIMIT_TIMEOUT_MS: int(1000, 10, 30_000),
+    // Solana token monitoring (README, "Solana token monitoring").
+    RATE_LIMIT_WEBHOOK_PER_MINUTE: int(1200, 1, 100_000),
+    RATE_LIMIT_WEBHOOK_BURST: int(600, 1, 100_000),
+    SOLANA_PRICE_MAX_AGE_SECONDS: int(3600, 1, 604_800),
+    SOLANA_SCAN_MAX_TOKENS: int(50, 1, 1000),
+    SOLANA_SCAN_MAX_EVENTS: int(20_000, 100, 1_000_000),
+    SOLANA_ALERT_HORIZON_SECONDS: int(86_400, 300, 2_592_000),
+    SOLANA_RPC_MAX_REQUESTS: int(40, 2, 1000),
+    SOLANA_RPC_TIMEOUT_MS: int(10_000, 100, 60_000),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.JWT_ALG === "HS256") {

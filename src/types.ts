@@ -47,6 +47,8 @@ export interface AppVariables {
   startedAt: number;
   /** The rate limiter's verdict for this request (set once it has been consulted). */
   rateLimit?: RateLimitOutcome;
+  /** Set when the request is a webhook delivery authenticated by its shared secret (no principal). */
+  webhook?: "solana";
 }
 
 export interface AppEnv {

@@ -8,6 +8,8 @@ import { jwksRoutes } from "./jwks";
 import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
+import { solanaRoutes } from "./solana";
+import { solanaIngestRoutes } from "./solana-ingest";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -16,4 +18,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
   app.route("/", metricsRoutes);
   app.route("/", marketRoutes);
+  app.route("/", solanaRoutes).route("/", solanaIngestRoutes);
 }

@@ -1,0 +1,354 @@
+/**
+ * The anomaly rules of the Solana scanner (no I/O). README "Solana token monitoring" documents
+ * the same thresholds; test/services/solana/rules.test.ts pins them.
+ *
+ * - whale_movement: one transfer worth ≥ WHALE_USD_THRESHOLD (USD at the latest price point at
+ *   or before the transfer; a transfer without a price has no USD value and is never a whale).
+ * - volume_spike: a 5-minute window's token volume against the previous 24 h of windows:
+ *   robust z-score of ln(volume) ≥ 3.5, at least 5× the median window, ≥ 5 transfers, and a
+ *   transfer count that is up too (robust z of ln(count) ≥ 2), so one large transfer (a whale)
+ *   is not also called a volume spike.
+ * - price_spike / price_crash: the price moved ≥ +20 % / ≤ −20 % within the trailing hour.
+ * - holder_concentration: over the trailing hour, the 10 busiest wallets carry ≥ 90 % of the
+ *   transfer flow while ≥ 30 wallets and ≥ 30 transfers took part.
+ * - wash_trading: over the trailing hour, value goes back and forth between the same pairs of
+ *   wallets (≥ 2 transfers each way, the smaller direction ≥ 50 % of the larger), ≥ 3 round
+ *   trips in all, and that cycled value is ≥ 30 % of the hour's volume.
+ *
+ * Every anomaly's risk score is `riskFromSeverity(x)`, where x is how far past its threshold it
+ * is (x = 1 exactly at the threshold): 0.5 at the threshold, 0.75 at 4×, 0.95 at 100×.
+ */
+import { MAD_TO_SIGMA, mad, median } from "./stats";
+
+export const ANOMALY_TYPES = [
+  "whale_movement",
+  "volume_spike",
+  "price_spike",
+  "price_crash",
+  "holder_concentration",
+  "wash_trading",
+] as const;
+export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+
+/** Length of a volume window, and of the buckets volumes are kept in. */
+export const WINDOW_MS = 5 * 60_000;
+/** Windows of history a window's volume is compared with (24 h). */
+export const HISTORY_WINDOWS = 288;
+/** A volume spike needs at least this much history (2 h) since the token's first transfer. */
+export const MIN_HISTORY_WINDOWS = 24;
+/** Span of the wallet-flow and price rules. */
+export const TRAILING_MS = 60 * 60_000;
+
+export const VOLUME_SPIKE_Z = 3.5;
+export const VOLUME_SPIKE_COUNT_Z = 2;
+export const VOLUME_SPIKE_MIN_RATIO = 5;
+export const VOLUME_SPIKE_MIN_TRANSFERS = 5;
+/** Floor of the ln scale: a near-constant history must not make every wiggle a spike. */
+export const VOLUME_MIN_LOG_SCALE = 0.25;
+export const PRICE_MOVE_PCT = 20;
+export const CONCENTRATION_SHARE = 0.9;
+export const CONCENTRATION_MIN_WALLETS = 30;
+export const CONCENTRATION_MIN_TRANSFERS = 30;
+export const WASH_SHARE = 0.3;
+export const WASH_MIN_ROUND_TRIPS = 3;
+export const WASH_MIN_EACH_WAY = 2;
+export const WASH_MIN_BALANCE = 0.5;
+
+/** An anomaly found by a rule; `key` is unique per token so a later run cannot raise it twice. */
+export interface Finding {
+  type: AnomalyType;
+  key: string;
+  time: number;
+  risk_score: number;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Risk in [0, 1) from severity x (how many times its threshold the measure is), monotone:
+ * 1 − 0.5/√x, so 0.5 at the threshold. Below a quarter of the threshold it is 0.
+ */
+export function riskFromSeverity(x: number): number {
+  if (!(x > 0.25)) return 0;
+  if (!Number.isFinite(x)) return 0.9999;
+  return Math.min(0.9999, Math.round((1 - 0.5 / Math.sqrt(x)) * 10_000) / 10_000);
+}
+
+/** A token's risk from its anomalies' scores: 1 − Π(1 − s), in [0, 1]. */
+export function combineRisk(scores: readonly number[]): number {
+  let keep = 1;
+  for (const s of scores) keep *= 1 - Math.min(1, Math.max(0, s));
+  return Math.round((1 - keep) * 10_000) / 10_000;
+}
+
+/** Severity of a share rule: (1 − T)/(1 − share), so 1 at the threshold and unbounded towards 100 %. */
+function shareSeverity(share: number, threshold: number): number {
+  return share >= 1 ? Number.POSITIVE_INFINITY : (1 - threshold) / (1 - share);
+}
+
+/** A transfer with its USD value, as the scanner sees it. */
+export interface ValuedTransfer {
+  signature: string;
+  transfer_index: number;
+  slot: number | null;
+  time: number;
+  from: string | null;
+  to: string | null;
+  /** Token units, decimal text. */
+  amount: string;
+  /** USD value, decimal text; null when no price point was known. */
+  usd: string | null;
+  price: string | null;
+}
+
+/**
+ * whale_movement when the transfer is worth at least `thresholdUsd`.
+ * @example whaleFinding(transfer, 100_000)
+ */
+export function whaleFinding(t: ValuedTransfer, thresholdUsd: number): Finding | null {
+  if (t.usd === null) return null;
+  const usd = Number(t.usd);
+  if (!(usd >= thresholdUsd)) return null;
+  return {
+    type: "whale_movement",
+    key: `whale_movement:${t.signature}:${t.transfer_index}`,
+    time: t.time,
+    risk_score: riskFromSeverity(usd / thresholdUsd),
+    details: {
+      wallet_address: t.from,
+      counterparty: t.to,
+      amount: Number(t.amount),
+      usd_value: Math.round(usd * 100) / 100,
+      signature: t.signature,
+      slot: t.slot,
+      price_usd: t.price === null ? null : Number(t.price),
+      threshold_usd: thresholdUsd,
+    },
+  };
+}
+
+/** One volume window: its start, token volume and transfers so far, and its newest transfer time. */
+export interface VolumeWindow {
+  start: number;
+  volume: number;
+  transfers: number;
+  volume_usd: number | null;
+  last_time: number;
+}
+
+/** A window's volume and transfer count, as history for the next ones. */
+export interface WindowTotals {
+  volume: number;
+  transfers: number;
+}
+
+/** Robust z of ln(x) against ln(history), empty windows counted as a tenth of a typical one. */
+function logZ(x: number, history: readonly number[]): number {
+  const positive = history.filter((v) => v > 0);
+  const floor = median(positive) / 10;
+  const ln = (v: number) => Math.log(Math.max(v, floor));
+  const logs = history.map(ln);
+  return (ln(x) - median(logs)) / Math.max(MAD_TO_SIGMA * mad(logs), VOLUME_MIN_LOG_SCALE);
+}
+
+/**
+ * volume_spike for `window` against `history`, the windows before it (empty ones as zeros,
+ * oldest first). Compared on a log scale: volumes vary by multiples, not sums.
+ */
+export function volumeSpikeFinding(window: VolumeWindow, history: readonly WindowTotals[]): Finding | null {
+  if (history.length < MIN_HISTORY_WINDOWS || window.transfers < VOLUME_SPIKE_MIN_TRANSFERS) return null;
+  const volumes = history.map((h) => h.volume);
+  if (volumes.filter((v) => v > 0).length < MIN_HISTORY_WINDOWS / 2) return null;
+  const z = logZ(window.volume, volumes);
+  const countZ = logZ(
+    window.transfers,
+    history.map((h) => h.transfers),
+  );
+  const baseline = median(volumes);
+  const ratio = baseline > 0 ? window.volume / baseline : Number.POSITIVE_INFINITY;
+  if (z < VOLUME_SPIKE_Z || countZ < VOLUME_SPIKE_COUNT_Z || ratio < VOLUME_SPIKE_MIN_RATIO) return null;
+  return {
+    type: "volume_spike",
+    key: `volume_spike:${window.start}`,
+    time: window.last_time,
+    risk_score: riskFromSeverity(z / VOLUME_SPIKE_Z),
+    details: {
+      window_start: new Date(window.start).toISOString(),
+      window_end: new Date(window.start + WINDOW_MS).toISOString(),
+      volume: round(window.volume, 6),
+      volume_usd: window.volume_usd === null ? null : round(window.volume_usd, 2),
+      transfer_count: window.transfers,
+      baseline_volume: round(baseline, 6),
+      baseline_transfers: median(history.map((h) => h.transfers)),
+      ratio: Number.isFinite(ratio) ? round(ratio, 2) : null,
+      robust_z: round(z, 2),
+      transfer_count_z: round(countZ, 2),
+      history_windows: history.length,
+    },
+  };
+}
+
+/** Transfers between two wallets (one direction) over a span, summed. */
+export interface Edge {
+  from: string | null;
+  to: string | null;
+  transfers: number;
+  volume: number;
+}
+
+/** A pair of wallets that sent value back and forth. */
+export interface CyclingPair {
+  wallets: [string, string];
+  round_trips: number;
+  cycled_volume: number;
+}
+
+/** Wallet-flow measures of a span of transfers. */
+export interface FlowMetrics {
+  transfer_count: number;
+  volume: number;
+  unique_wallets: number;
+  /** Share of all flow (sent + received) carried by the 10 busiest wallets; 0 without transfers. */
+  top10_share: number;
+  top_wallets: Array<{ wallet: string; flow: number }>;
+  cycling_pairs: CyclingPair[];
+  cycled_volume: number;
+  round_trips: number;
+}
+
+/** Wallet-flow measures from the span's edges (one row per sender, receiver). */
+export function flowMetrics(edges: readonly Edge[]): FlowMetrics {
+  const flows = new Map<string, number>();
+  let transfers = 0;
+  let volume = 0;
+  let flowTotal = 0;
+  const directed = new Map<string, Edge>();
+  for (const e of edges) {
+    transfers += e.transfers;
+    volume += e.volume;
+    for (const w of [e.from, e.to]) {
+      if (w === null) continue;
+      flows.set(w, (flows.get(w) ?? 0) + e.volume);
+      flowTotal += e.volume;
+    }
+    if (e.from !== null && e.to !== null && e.from !== e.to) directed.set(`${e.from} ${e.to}`, e);
+  }
+  const ranked = [...flows.entries()].sort((a, b) => b[1] - a[1]);
+  const top = ranked.slice(0, 10);
+  const topFlow = top.reduce((s, [, f]) => s + f, 0);
+  const pairs: CyclingPair[] = [];
+  for (const e of directed.values()) {
+    const from = e.from as string;
+    const to = e.to as string;
+    if (from > to) continue; // each unordered pair once
+    const back = directed.get(`${to} ${from}`);
+    if (!back || e.transfers < WASH_MIN_EACH_WAY || back.transfers < WASH_MIN_EACH_WAY) continue;
+    const low = Math.min(e.volume, back.volume);
+    const high = Math.max(e.volume, back.volume);
+    if (high <= 0 || low / high < WASH_MIN_BALANCE) continue;
+    pairs.push({ wallets: [from, to], round_trips: Math.min(e.transfers, back.transfers), cycled_volume: 2 * low });
+  }
+  pairs.sort((a, b) => b.cycled_volume - a.cycled_volume);
+  return {
+    transfer_count: transfers,
+    volume,
+    unique_wallets: flows.size,
+    top10_share: flowTotal > 0 ? topFlow / flowTotal : 0,
+    top_wallets: top.map(([wallet, flow]) => ({ wallet, flow: round(flow, 6) })),
+    cycling_pairs: pairs,
+    cycled_volume: pairs.reduce((s, p) => s + p.cycled_volume, 0),
+    round_trips: pairs.reduce((s, p) => s + p.round_trips, 0),
+  };
+}
+
+/** The trailing span a wallet-flow or price finding is about; one finding per type and clock hour. */
+export interface Span {
+  end: number;
+  /** Newest transfer (or price) time in the span: the finding's timestamp. */
+  last_time: number;
+}
+
+function hourKey(type: AnomalyType, span: Span): string {
+  return `${type}:${Math.floor((span.end - 1) / TRAILING_MS) * TRAILING_MS}`;
+}
+
+function spanDetails(span: Span) {
+  return { window_start: new Date(span.end - TRAILING_MS).toISOString(), window_end: new Date(span.end).toISOString() };
+}
+
+/** holder_concentration when the 10 busiest wallets carry most of the trailing hour's flow. */
+export function concentrationFinding(flow: FlowMetrics, span: Span): Finding | null {
+  if (flow.unique_wallets < CONCENTRATION_MIN_WALLETS || flow.transfer_count < CONCENTRATION_MIN_TRANSFERS) return null;
+  if (flow.top10_share < CONCENTRATION_SHARE) return null;
+  return {
+    type: "holder_concentration",
+    key: hourKey("holder_concentration", span),
+    time: span.last_time,
+    risk_score: riskFromSeverity(shareSeverity(flow.top10_share, CONCENTRATION_SHARE)),
+    details: {
+      ...spanDetails(span),
+      top10_share: round(flow.top10_share, 4),
+      unique_wallets: flow.unique_wallets,
+      transfer_count: flow.transfer_count,
+      top_wallets: flow.top_wallets,
+    },
+  };
+}
+
+/** wash_trading when value cycles between the same wallets for a large share of the hour's volume. */
+export function washTradingFinding(flow: FlowMetrics, span: Span): Finding | null {
+  if (flow.volume <= 0 || flow.round_trips < WASH_MIN_ROUND_TRIPS) return null;
+  const share = Math.min(1, flow.cycled_volume / flow.volume);
+  if (share < WASH_SHARE) return null;
+  return {
+    type: "wash_trading",
+    key: hourKey("wash_trading", span),
+    time: span.last_time,
+    risk_score: riskFromSeverity(shareSeverity(share, WASH_SHARE)),
+    details: {
+      ...spanDetails(span),
+      cycled_share: round(share, 4),
+      cycled_volume: round(flow.cycled_volume, 6),
+      round_trips: flow.round_trips,
+      pairs: flow.cycling_pairs.slice(0, 10).map((p) => ({
+        wallets: p.wallets,
+        round_trips: p.round_trips,
+        cycled_volume: round(p.cycled_volume, 6),
+      })),
+    },
+  };
+}
+
+/** Price change in percent from `from` to `to` (decimal texts or numbers); null without a base. */
+export function priceChangePct(from: number | null, to: number | null): number | null {
+  if (from === null || to === null || !(from > 0)) return null;
+  return round(((to - from) / from) * 100, 4);
+}
+
+/** price_spike or price_crash when the trailing hour's price change passes ±PRICE_MOVE_PCT. */
+export function priceMoveFinding(
+  move: { from: number; to: number; from_time: number; to_time: number },
+  span: Span,
+): Finding | null {
+  const pct = priceChangePct(move.from, move.to);
+  if (pct === null || Math.abs(pct) < PRICE_MOVE_PCT) return null;
+  const type: AnomalyType = pct > 0 ? "price_spike" : "price_crash";
+  return {
+    type,
+    key: hourKey(type, span),
+    time: move.to_time,
+    risk_score: riskFromSeverity(Math.abs(pct) / PRICE_MOVE_PCT),
+    details: {
+      ...spanDetails(span),
+      price_change_pct: pct,
+      price_from: move.from,
+      price_to: move.to,
+      price_from_time: new Date(move.from_time).toISOString(),
+      price_to_time: new Date(move.to_time).toISOString(),
+    },
+  };
+}
+
+function round(value: number, places: number): number {
+  const f = 10 ** places;
+  return Math.round(value * f) / f;
+}
