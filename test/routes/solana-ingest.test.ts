@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { authHeader, call, expectError, json } from "../helpers";
 import { deliver, heliusTx, newAddress, newSignature, pricePoint, WEBHOOK_SECRET } from "../fixtures/solana";
+import { authHeader, call, expectError, json } from "../helpers";
 
 interface StoredTransfer {
   mint: string;
@@ -100,9 +100,16 @@ describe("POST /api/v1/ingest/solana: happy path", () => {
   it("accepts a partly new retry: only the new transfers are stored", async () => {
     const mint = newAddress();
     const signature = newSignature();
-    const first = heliusTx({ signature, time: now(), transfers: [{ mint, from: newAddress(), to: newAddress(), amount: 1 }] });
+    const first = heliusTx({
+      signature,
+      time: now(),
+      transfers: [{ mint, from: newAddress(), to: newAddress(), amount: 1 }],
+    });
     await deliver([first]);
-    const grown = { ...first, tokenTransfers: [...first.tokenTransfers, { ...first.tokenTransfers[0], tokenAmount: 2 }] };
+    const grown = {
+      ...first,
+      tokenTransfers: [...first.tokenTransfers, { ...first.tokenTransfers[0], tokenAmount: 2 }],
+    };
     expect((await deliver([grown])).body).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
     expect((await transfersOf(mint)).map((t) => [t.transfer_index, t.amount])).toEqual([
       [0, "1"],
@@ -147,7 +154,11 @@ describe("POST /api/v1/ingest/solana: bad input", () => {
     const good = heliusTx({ time: now(), transfers: [{ mint, from: newAddress(), to: newAddress(), amount: 3 }] });
     const tx = (patch: Record<string, unknown>) => ({ ...heliusTx({ time: now(), transfers: [] }), ...patch });
     const transfer = (patch: Record<string, unknown>) =>
-      tx({ tokenTransfers: [{ fromUserAccount: newAddress(), toUserAccount: newAddress(), mint, tokenAmount: 1, ...patch }] });
+      tx({
+        tokenTransfers: [
+          { fromUserAccount: newAddress(), toUserAccount: newAddress(), mint, tokenAmount: 1, ...patch },
+        ],
+      });
     const items = [
       good,
       tx({ signature: "not-a-signature" }),
@@ -196,7 +207,12 @@ describe("POST /api/v1/ingest/solana: bad input", () => {
   });
 
   it("answers 400 when the body is not a JSON array, or holds more than 1000 items", async () => {
-    for (const body of ['{"signature": "x"}', "not json", "[1,", JSON.stringify(Array.from({ length: 1001 }, () => ({})))]) {
+    for (const body of [
+      '{"signature": "x"}',
+      "not json",
+      "[1,",
+      JSON.stringify(Array.from({ length: 1001 }, () => ({}))),
+    ]) {
       const res = await call("/api/v1/ingest/solana", {
         method: "POST",
         headers: { authorization: WEBHOOK_SECRET, "content-type": "application/json" },
@@ -256,7 +272,9 @@ describe("POST /api/v1/ingest/solana: security", () => {
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.join(" ")));
     }
     const wallet = newAddress();
-    await deliver([heliusTx({ time: now(), transfers: [{ mint: newAddress(), from: wallet, to: newAddress(), amount: 1 }] })]);
+    await deliver([
+      heliusTx({ time: now(), transfers: [{ mint: newAddress(), from: wallet, to: newAddress(), amount: 1 }] }),
+    ]);
     await deliver([pricePoint(newAddress(), 1, now())], "wrong-secret-value");
     expect(lines.length).toBeGreaterThan(0);
     const text = lines.join("\n");

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { encodeBase58 } from "../../src/lib/solana";
-import { authHeader, call, expectError, json } from "../helpers";
 import { newAddress } from "../fixtures/solana";
+import { authHeader, call, expectError, json } from "../helpers";
 
 const USDC = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v";
 const WSOL = "So11111111111111111111111111111111111111112";
@@ -47,9 +47,16 @@ describe("POST/GET/DELETE /api/v1/monitor: happy path", () => {
     expect(listed.status).toBe(200);
     expect(listed.res.headers.get("Cache-Control")).toBe("no-store");
     expect(listed.body.next_cursor).toBeNull();
-    expect(listed.body.monitors.map((m: { token_address: string }) => m.token_address).sort()).toEqual([USDC, WSOL].sort());
+    expect(listed.body.monitors.map((m: { token_address: string }) => m.token_address).sort()).toEqual(
+      [USDC, WSOL].sort(),
+    );
     const usdc = listed.body.monitors.find((m: { token_address: string }) => m.token_address === USDC);
-    expect(usdc).toMatchObject({ monitoring_id: body.monitoring_ids[0], update_interval: 300, status: "monitoring", last_scan_at: null });
+    expect(usdc).toMatchObject({
+      monitoring_id: body.monitoring_ids[0],
+      update_interval: 300,
+      status: "monitoring",
+      last_scan_at: null,
+    });
     // A newly monitored token is due at once.
     expect(Date.parse(usdc.next_scan_at)).toBeLessThanOrEqual(Date.now());
 
@@ -164,7 +171,9 @@ describe("POST /api/v1/monitor: bad input", () => {
 describe("/api/v1/monitor: security", () => {
   it("answers another account's monitoring id exactly like an unknown one (404)", async () => {
     const token = newAddress();
-    const { monitoring_ids } = await json(await post({ token_addresses: [token], update_interval: 60 }, "usr_monitor_owner"));
+    const { monitoring_ids } = await json(
+      await post({ token_addresses: [token], update_interval: 60 }, "usr_monitor_owner"),
+    );
     const intruder = await stop(monitoring_ids[0], "usr_monitor_intruder");
     const unknown = await stop("mon_doesnotexist0000", "usr_monitor_intruder");
     const a = await expectError(intruder, 404, "not_found");
@@ -176,7 +185,11 @@ describe("/api/v1/monitor: security", () => {
   });
 
   it("needs write:monitor to start or stop, read:tokens to list, and credentials for all", async () => {
-    await expectError(await post({ token_addresses: [USDC], update_interval: 60 }, "usr_dev", "developer"), 403, "forbidden");
+    await expectError(
+      await post({ token_addresses: [USDC], update_interval: 60 }, "usr_dev", "developer"),
+      403,
+      "forbidden",
+    );
     const devList = await call("/api/v1/monitor", { headers: await authHeader("developer") });
     expect(devList.status).toBe(200);
     const devStop = await call("/api/v1/monitor/mon_x", { method: "DELETE", headers: await authHeader("developer") });

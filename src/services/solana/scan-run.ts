@@ -44,11 +44,19 @@ export function toAlert(anomaly: NewAnomaly, accountIds: string[]): AlertDeliver
   };
 }
 
+/** Where new alerts go: the WebSocket rooms (`publishAlerts`) unless a caller says otherwise. */
+export type AlertSink = (env: Env, alerts: AlertDelivery[]) => Promise<void>;
+
 /**
  * Runs the scanner once at `now` (the cron's scheduled time).
  * @example await runAnomalyScan(env, ctx, controller.scheduledTime)
  */
-export async function runAnomalyScan(env: Env, waiter: Waiter | undefined, now: number): Promise<ScanReport> {
+export async function runAnomalyScan(
+  env: Env,
+  waiter: Waiter | undefined,
+  now: number,
+  sink: AlertSink = publishAlerts,
+): Promise<ScanReport> {
   const config = getConfig(env);
   const runId = `run_${randomToken(12)}`;
   const claimed = await claimDueTokens(env.DB, {
@@ -94,19 +102,19 @@ export async function runAnomalyScan(env: Env, waiter: Waiter | undefined, now: 
       );
     }
   }
-  if (found.length > 0) await publish(env, found);
+  if (found.length > 0) await publish(env, found, sink);
   return report;
 }
 
 /** Publishes new anomalies; a failed push is logged and never undoes what was stored. */
-async function publish(env: Env, anomalies: NewAnomaly[]): Promise<void> {
+async function publish(env: Env, anomalies: NewAnomaly[], sink: AlertSink): Promise<void> {
   try {
     const accounts = await accountsMonitoring(
       env.DB,
       anomalies.map((a) => a.token_address),
     );
     const ordered = [...anomalies].sort((a, b) => a.occurred_at - b.occurred_at);
-    await publishAlerts(
+    await sink(
       env,
       ordered.map((a) => toAlert(a, accounts.get(a.token_address) ?? [])),
     );
