@@ -10,6 +10,7 @@ import { getConfig } from "./config";
 import { ApiError, type ErrorCode, errorBody } from "./errors";
 import { logger } from "./lib/log";
 import { authenticate } from "./middleware/auth";
+import { keyUsage } from "./middleware/key-usage";
 import { requestId } from "./middleware/request-id";
 import { enforceHttps } from "./middleware/transport";
 import { registerRoutes } from "./routes";
@@ -140,6 +141,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   );
 
   // (IP block guard: audit/admin capability.)
+  // API-key usage counts (API-keys capability): wraps authentication to see a known key's refusals.
+  app.use("/api/v1/*", keyUsage());
   app.use("/api/v1/*", authenticate());
   // (Rate limiting: rate-limit capability.)
 

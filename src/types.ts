@@ -30,6 +30,8 @@ export interface Principal {
   wallet?: string;
   /** Session (refresh-token family) of a JWT, the `sid` claim. */
   session_id?: string;
+  /** The key's own limit, set by an admin (enterprise keys); wins over the tier's. */
+  rate_limit?: { rate_per_minute: number; burst: number };
 }
 
 /** Per-request values shared by middleware and handlers. */
@@ -42,6 +44,8 @@ export interface AppVariables {
   clientIp: string;
   /** Request start, `performance.now()`-style milliseconds. */
   startedAt: number;
+  /** The API key presented, once identified, even when it is then refused (its usage counts the refusal). */
+  apiKeyId?: string;
 }
 
 export interface AppEnv {

@@ -1,15 +1,18 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../types";
+import { adminKeyRoutes } from "./admin-keys";
 import { authRoutes } from "./auth";
 import { walletAuthRoutes } from "./auth-wallet";
 import { docsRoutes } from "./docs";
 import { healthRoutes } from "./health";
 import { jwksRoutes } from "./jwks";
+import { keyRoutes } from "./keys";
 import { meRoutes } from "./me";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
+  app.route("/", keyRoutes).route("/", adminKeyRoutes);
   app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
 }
