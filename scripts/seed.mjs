@@ -129,7 +129,7 @@ export const STEPS = [
   {
     name: "api-key",
     // A demo API key for the trader, printed once; only its id is kept in the seed state.
-    run: ensureDemoKey,
+    run: async (ctx) => ensureDemoKey(ctx),
   },
 ];
 
