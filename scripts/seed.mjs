@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { loadCandleDir } from "./lib/candles.mjs";
 import { ROOT } from "./lib/local-server.mjs";
 
 const CREDENTIALS = join(ROOT, ".demo-credentials.json");
@@ -89,8 +90,9 @@ const DEMO_KEY_SCOPES = [
 /**
  * A demo API key for the trader, made once. Its key and secret are printed that one time (the
  * server keeps only a hash and a ciphertext); the seed state remembers only the key id.
+ * @param {SeedContext} ctx
  */
-async function ensureDemoKey({ url, state, log }) {
+async function seedApiKey({ url, state, log }) {
   const token = await accessToken(url, state, "trader");
   const authorization = `Bearer ${token}`;
   if (state.apiKey?.key_id) {
@@ -116,22 +118,35 @@ async function ensureDemoKey({ url, state, log }) {
  * Seed steps, in order. Each gets `{ url, vars, state, log }`, may call the API, may record
  * what it created in `state`, and must be safe to run again.
  */
+// biome-ignore format: one step per line keeps each capability's addition a one-line merge.
 export const STEPS = [
-  {
-    name: "accounts",
-    // An admin (the first ADMIN_EMAILS address) and a trader, with random passwords made on first run.
-    run: async (ctx) => {
-      const adminEmail = (ctx.vars.ADMIN_EMAILS ?? "").split(",")[0]?.trim().toLowerCase() || "admin@parapet.local";
-      await ensureAccount(ctx, "admin", adminEmail, "admin");
-      await ensureAccount(ctx, "trader", "trader@parapet.local", "trader");
-    },
-  },
-  {
-    name: "api-key",
-    // A demo API key for the trader, printed once; only its id is kept in the seed state.
-    run: async (ctx) => ensureDemoKey(ctx),
-  },
+  { name: "accounts", run: seedAccounts },
+  { name: "candles", run: seedCandles },
+  { name: "api-key", run: seedApiKey },
 ];
+
+/**
+ * @typedef {{ url: string, vars: Record<string, string>, state: any, log: (line: string) => void }} SeedContext
+ */
+
+/**
+ * An admin (the first ADMIN_EMAILS address) and a trader, with random passwords made on first run.
+ * @param {SeedContext} ctx
+ */
+async function seedAccounts(ctx) {
+  const adminEmail = (ctx.vars.ADMIN_EMAILS ?? "").split(",")[0]?.trim().toLowerCase() || "admin@parapet.local";
+  await ensureAccount(ctx, "admin", adminEmail, "admin");
+  await ensureAccount(ctx, "trader", "trader@parapet.local", "trader");
+}
+
+/**
+ * Market data: the real Binance candles of data/candles, through the ingest API (skips loaded files).
+ * @param {SeedContext} ctx
+ */
+async function seedCandles({ url, state, log }) {
+  const token = await accessToken(url, state, "admin");
+  await loadCandleDir({ url, token, dir: join(ROOT, "data", "candles"), log });
+}
 
 /** Runs every seed step against the server at `url`. */
 export async function seed(url, vars = {}) {

@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import { runScheduled } from "./cron";
 
+export { MetricsAggregator } from "../durable-objects/metrics-aggregator";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 
 const app = createApp();

@@ -1,4 +1,5 @@
 import type { Config } from "./config";
+import type { RateLimitOutcome } from "./services/ratelimit/policy";
 
 /** Scopes of API.md "Roles and scopes". */
 export const SCOPES = [
@@ -46,6 +47,8 @@ export interface AppVariables {
   startedAt: number;
   /** The API key presented, once identified, even when it is then refused (its usage counts the refusal). */
   apiKeyId?: string;
+  /** The rate limiter's verdict for this request (set once it has been consulted). */
+  rateLimit?: RateLimitOutcome;
 }
 
 export interface AppEnv {

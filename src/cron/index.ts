@@ -1,5 +1,6 @@
 import { logger } from "../lib/log";
 import { identityCleanup } from "./identity-cleanup";
+import { pullMarketUpstream } from "./market-pull";
 
 /** A background job run by a Cron Trigger. Jobs log their own failures and never throw. */
 export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) => Promise<void>;
@@ -8,7 +9,7 @@ export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) =
  * Which jobs each cron expression of wrangler.toml runs. Later capabilities add their jobs here.
  */
 export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = {
-  "* * * * *": [],
+  "* * * * *": [{ name: "market-upstream-pull", run: pullMarketUpstream }],
   "*/5 * * * *": [{ name: "identity-cleanup", run: identityCleanup }],
   "17 3 * * *": [],
 };

@@ -1,19 +1,17 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { matchedRoutes } from "hono/route";
 import { flushKeyUsage, recordKeyUse } from "../services/keys/usage";
+import { methodLabel, UNMATCHED_ROUTE } from "../services/metrics/labels";
 import type { AppEnv } from "../types";
-
-/** Endpoint of requests that matched no route: one fixed value, so junk paths cannot grow the table. */
-export const UNMATCHED_ENDPOINT = "unmatched";
+import { routeLabel } from "./observe";
 
 /**
  * `METHOD /route/{template}` of the route that answers this request (`GET /api/v1/keys/{key_id}`),
- * or `unmatched`. Wildcard middleware registers as method `ALL`; routes have a concrete method.
+ * or `unmatched` (one fixed value, so junk paths cannot grow the usage table). Same labels as
+ * the metrics.
  */
 export function endpointOf(c: Context<AppEnv>): string {
-  const route = matchedRoutes(c).find((r) => r.method !== "ALL");
-  if (!route) return UNMATCHED_ENDPOINT;
-  return `${route.method} ${route.path.replace(/:([A-Za-z0-9_]+)(\{[^/]*\})?\??/g, "{$1}")}`;
+  const route = routeLabel(c);
+  return route === UNMATCHED_ROUTE ? UNMATCHED_ROUTE : `${methodLabel(c.req.method)} ${route}`;
 }
 
 /**

@@ -7,7 +7,9 @@ import { docsRoutes } from "./docs";
 import { healthRoutes } from "./health";
 import { jwksRoutes } from "./jwks";
 import { keyRoutes } from "./keys";
+import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
+import { metricsRoutes } from "./metrics";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -15,4 +17,6 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", docsRoutes);
   app.route("/", keyRoutes).route("/", adminKeyRoutes);
   app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
+  app.route("/", metricsRoutes);
+  app.route("/", marketRoutes);
 }

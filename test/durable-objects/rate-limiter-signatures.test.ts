@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 
@@ -34,5 +34,37 @@ describe("RateLimiter.claimSignature (replay store)", () => {
     const until = Date.now() + 60_000;
     expect(await limiter(`key:test_${crypto.randomUUID()}`).claimSignature("f".repeat(64), until)).toBe(true);
     expect(await limiter(`key:test_${crypto.randomUUID()}`).claimSignature("f".repeat(64), until)).toBe(true);
+  });
+
+  it("keeps a signature that could still be replayed when its cleanup alarm runs", async () => {
+    const stub = limiter(`key:test_${crypto.randomUUID()}`);
+    expect(await stub.claimSignature("g".repeat(64), Date.now() + 60_000)).toBe(true);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await stub.claimSignature("g".repeat(64), Date.now() + 60_000)).toBe(false);
+  });
+
+  it("deletes the object's storage once every remembered signature has expired", async () => {
+    const stub = limiter(`key:test_${crypto.randomUUID()}`);
+    expect(await stub.claimSignature("h".repeat(64), Date.now() - 1)).toBe(true);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const tables = await runInDurableObject(stub, (_instance, state) =>
+      state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")
+        .toArray(),
+    );
+    expect(tables).toEqual([]);
+    // …and the object starts afresh, recreating its table on the next claim.
+    expect(await stub.claimSignature("h".repeat(64), Date.now() + 60_000)).toBe(true);
+  });
+
+  it("creates no replay table for subjects that never sign", async () => {
+    const stub = limiter(`ip:test_${crypto.randomUUID()}`);
+    expect(await stub.ping()).toBe("pong");
+    const tables = await runInDurableObject(stub, (_instance, state) =>
+      state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE name = 'seen_signatures'")
+        .toArray(),
+    );
+    expect(tables).toEqual([]);
   });
 });
