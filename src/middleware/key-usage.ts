@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { flushKeyUsage, recordKeyUse } from "../services/keys/usage";
+import { recordKeyUse, scheduleKeyUsageFlush } from "../services/keys/usage";
 import { methodLabel, UNMATCHED_ROUTE } from "../services/metrics/labels";
 import type { AppEnv } from "../types";
 import { routeLabel } from "./observe";
@@ -16,9 +16,9 @@ export function endpointOf(c: Context<AppEnv>): string {
 
 /**
  * Counts each response of an API-key caller in the key's usage (refusals of a known key
- * included, e.g. a suspended key or one used from a wrong IP), then flushes this isolate's
- * buffer in the request's `waitUntil`, coalesced with other requests: no D1 write per request
- * and nothing left unwritten when the isolate goes away. Mount right before `authenticate()`.
+ * included, e.g. a suspended key or one used from a wrong IP), then waits in the request's
+ * `waitUntil` for the isolate's next batched write (at most one per second): no D1 write per
+ * request and nothing left unwritten when the isolate goes away. Mount right before `authenticate()`.
  * @example app.use("/api/v1/*", keyUsage())
  */
 export function keyUsage(): MiddlewareHandler<AppEnv> {
@@ -34,6 +34,6 @@ export function keyUsage(): MiddlewareHandler<AppEnv> {
     } catch {
       return; // app.request() without an ExecutionContext: the next flush or read writes it
     }
-    waitUntil(flushKeyUsage(c.env.DB));
+    waitUntil(scheduleKeyUsageFlush(c.env.DB));
   };
 }

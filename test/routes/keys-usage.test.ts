@@ -1,6 +1,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { flushKeyUsage, pendingKeyUsage, recordKeyUse, utcDay } from "../../src/services/keys/usage";
+import {
+  FLUSH_INTERVAL_MS,
+  flushKeyUsage,
+  pendingKeyUsage,
+  recordKeyUse,
+  scheduleKeyUsageFlush,
+  utcDay,
+} from "../../src/services/keys/usage";
 import { call, expectError, json } from "../helpers";
 import { account, createKey, send } from "../key-helpers";
 
@@ -91,6 +98,34 @@ describe("usage buffer", () => {
     expect(row).toEqual({ requests: 20, rejected: 5 });
     const stored = await env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?1").bind(key.key_id).first();
     expect(stored).toEqual({ last_used_at: at });
+  });
+
+  it("writes a burst of uses in one D1 batch, and every waiter resolves only once it is written", async () => {
+    expect(FLUSH_INTERVAL_MS).toBeLessThanOrEqual(1_000);
+    const owner = await account("trader");
+    const key = await createKey(owner.headers);
+    // Let any flush scheduled by earlier requests run first.
+    await scheduleKeyUsageFlush(env.DB);
+    let batches = 0;
+    const counting = new Proxy(env.DB, {
+      get: (target, prop) => {
+        const value = Reflect.get(target, prop);
+        if (prop !== "batch") return typeof value === "function" ? value.bind(target) : value;
+        return (statements: D1PreparedStatement[]) => {
+          batches++;
+          return target.batch(statements);
+        };
+      },
+    });
+    const waiters: Array<Promise<void>> = [];
+    for (let i = 0; i < 30; i++) {
+      recordKeyUse({ keyId: key.key_id, endpoint: "GET /api/v1/me", status: 200, at: Date.now() });
+      waiters.push(scheduleKeyUsageFlush(counting));
+    }
+    await Promise.all(waiters);
+    expect(batches).toBe(1);
+    const row = await env.DB.prepare("SELECT requests FROM api_key_usage WHERE key_id = ?1").bind(key.key_id).first();
+    expect(row).toEqual({ requests: 30 });
   });
 
   it("keeps the counts for the next flush when a D1 batch fails", async () => {

@@ -2,20 +2,23 @@
  * Per-key usage counts (requests and refusals by endpoint and UTC day) and `last_used_at`,
  * without a D1 write per request.
  *
- * Each request adds to this isolate's buffer and then, in its own `waitUntil`, asks for a flush.
- * Flushes are coalesced: at most one D1 batch is in flight per isolate; requests that arrive
- * meanwhile wait for it and then one of them writes everything buffered since, in one batch of
- * upserts. Every request's `waitUntil` therefore outlives a write that contains its counts, so
- * nothing is lost when an isolate is evicted after its requests finish. A failed batch is put
- * back into the buffer and retried by the next flush; only an isolate dying while its batch
- * fails and before another request arrives loses those counts (and the runtime keeps an isolate
- * alive until every `waitUntil` settles).
+ * Each request adds to this isolate's buffer and hands `scheduleKeyUsageFlush()` to its
+ * `waitUntil`: the first request after a quiet spell starts a timer, and one D1 batch of upserts
+ * FLUSH_INTERVAL_MS (1 s) later writes everything buffered by then; every request in that second
+ * waits (in its `waitUntil`, off its response path) for that same write. So D1 sees at most one
+ * write per isolate per second however busy the key is, and every request's `waitUntil`
+ * outlives a write that holds its counts: since the runtime keeps an isolate alive until its
+ * `waitUntil`s settle, nothing is lost when an isolate is evicted. At most one batch is in
+ * flight per isolate. A failed batch is put back into the buffer and retried by the next flush;
+ * only an isolate dying while D1 keeps failing loses those counts. Reads flush at once.
  */
 import { addUsage, readUsage, type UsageDelta } from "../../db/api-key-usage";
 import { logger } from "../../lib/log";
 
 /** Upserts per D1 batch, so one flush never becomes an oversized transaction. */
 export const MAX_STATEMENTS_PER_BATCH = 100;
+/** How long buffered counts wait for more before they are written. */
+export const FLUSH_INTERVAL_MS = 1_000;
 
 interface Counts {
   requests: number;
@@ -25,6 +28,7 @@ interface Counts {
 let buffer = new Map<string, Counts>();
 let lastUsed = new Map<string, number>();
 let inflight: Promise<void> | null = null;
+let scheduled: Promise<void> | null = null;
 
 const SEP = "\u0000";
 
@@ -97,6 +101,21 @@ export async function flushKeyUsage(db: D1Database): Promise<void> {
   });
   inflight = current;
   await current;
+}
+
+/**
+ * Resolves once a flush that includes every count recorded before the call has been written:
+ * the one already scheduled, or a new one FLUSH_INTERVAL_MS from now. Meant for `waitUntil`.
+ */
+export function scheduleKeyUsageFlush(db: D1Database): Promise<void> {
+  if (!scheduled) {
+    scheduled = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS)).then(() => {
+      // Counts recorded from here on belong to the next scheduled flush.
+      scheduled = null;
+      return flushKeyUsage(db);
+    });
+  }
+  return scheduled;
 }
 
 /** Usage of one key between two times (whole UTC days), after flushing this isolate's buffer. */
