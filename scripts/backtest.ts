@@ -1,0 +1,135 @@
+/**
+ * Walk-forward backtest of the forecasting models over candle CSV files
+ * (`open_time,open,high,low,close,volume`, open_time in epoch ms), printing markdown tables:
+ *
+ *   npm run backtest -- data/candles/BTCUSDT-1d.csv [more.csv ...] [--no-lstm] [--lstm-refit=N]
+ *     [--stats-refit=N] [--timing]
+ *
+ * Hourly files are scored for the 1h and 4h timeframes, daily files for 1d. `--timing` also
+ * measures one LSTM training call on 200- and 500-candle histories.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { backtestSeries, type ModelScore } from "../src/services/analysis/backtest";
+import { LSTM_SETTINGS, lstm } from "../src/services/analysis/lstm/forecaster";
+import { FORECAST_TIMEFRAMES, type ForecastTimeframe, TIMEFRAMES } from "../src/services/analysis/timeframes";
+
+interface Candles {
+  times: number[];
+  closes: number[];
+  interval: "1h" | "1d";
+}
+
+function parseCsv(file: string): Candles {
+  const lines = readFileSync(file, "utf8").trim().split(/\r?\n/);
+  if (!/^open_time,open,high,low,close,volume$/.test(lines[0]?.trim() ?? "")) {
+    throw new Error(`${file}: expected header open_time,open,high,low,close,volume`);
+  }
+  const times: number[] = [];
+  const closes: number[] = [];
+  for (const [i, line] of lines.slice(1).entries()) {
+    const cells = line.split(",");
+    const time = Number(cells[0]);
+    const close = Number(cells[4]);
+    if (!Number.isSafeInteger(time) || !(close > 0 && Number.isFinite(close))) {
+      throw new Error(`${file}:${i + 2}: bad row`);
+    }
+    if (times.length > 0 && time <= (times[times.length - 1] as number)) {
+      throw new Error(`${file}:${i + 2}: rows must be in increasing time order`);
+    }
+    times.push(time);
+    closes.push(close);
+  }
+  const steps = times.slice(1).map((t, i) => t - (times[i] as number));
+  const step = steps.sort((a, b) => a - b)[Math.floor(steps.length / 2)];
+  const interval = step === 3_600_000 ? "1h" : step === 86_400_000 ? "1d" : null;
+  if (!interval) throw new Error(`${file}: candles must be hourly or daily (median step ${step} ms)`);
+  return { times, closes, interval };
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const pct = (x: number, digits = 1) => (Number.isFinite(x) ? `${(100 * x).toFixed(digits)} %` : "—");
+
+function verdict(s: ModelScore): string {
+  if (s.model === "naive") return "(baseline)";
+  const significant = s.dmPValue < 0.05;
+  if (s.maeRatio < 1) return significant ? "**yes**" : "yes, not significant";
+  if (s.maeRatio === 1) return "tie";
+  return significant ? "no, significantly worse" : "no (n.s.)";
+}
+
+function table(scores: ModelScore[], priceDecimals: number): string {
+  const rows = [
+    "| model | MAE (USDT) | MAE % | MAE / naive | beats naive? | DM p | direction | 80 % coverage | mean width |",
+    "|---|--:|--:|--:|---|--:|--:|--:|--:|",
+  ];
+  for (const s of scores) {
+    const coverage = `${pct(s.coverage)}${s.coverage >= 0.7 && s.coverage <= 0.9 ? "" : " ⚠"}`;
+    rows.push(
+      `| ${s.model} | ${s.mae.toFixed(priceDecimals)} | ${pct(s.maeLog, 3)} | ${s.maeRatio.toFixed(4)} | ${verdict(s)} | ` +
+        `${s.model === "naive" ? "—" : s.dmPValue.toFixed(3)} | ${pct(s.directional)} | ${coverage} | ${pct(s.meanWidth, 2)} |`,
+    );
+  }
+  return rows.join("\n");
+}
+
+function timeTraining(closes: number[], interval: "1h" | "1d", lengths: number[]): string[] {
+  const out: string[] = [];
+  const timeframe: ForecastTimeframe = interval === "1h" ? "1h" : "1d";
+  for (const length of lengths) {
+    const y = closes.slice(-length).map(Math.log);
+    lstm.fit(y, TIMEFRAMES[timeframe].horizon); // warm-up (JIT), not measured
+    const runs = 5;
+    const started = performance.now();
+    for (let r = 0; r < runs; r++) lstm.fit(y, TIMEFRAMES[timeframe].horizon);
+    const ms = (performance.now() - started) / runs;
+    out.push(
+      `| ${interval} | ${length} | ${LSTM_SETTINGS.maxUpdates} × ${LSTM_SETTINGS.batchSize} | ${ms.toFixed(1)} |`,
+    );
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const files = args.filter((a) => !a.startsWith("--"));
+const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+if (files.length === 0) {
+  console.error(
+    "usage: npm run backtest -- <candles.csv> [...] [--no-lstm] [--lstm-refit=N] [--stats-refit=N] [--timing]",
+  );
+  process.exit(2);
+}
+
+const timing: string[] = [];
+for (const file of files) {
+  const candles = parseCsv(file);
+  const timeframes = FORECAST_TIMEFRAMES.filter((tf) => TIMEFRAMES[tf].baseInterval === candles.interval);
+  for (const timeframe of timeframes) {
+    const hourly = candles.interval === "1h";
+    const options = {
+      statsRefit: Number(flag("stats-refit") ?? (hourly ? 24 : 7)),
+      lstmRefit: Number(flag("lstm-refit") ?? (hourly ? 168 : 30)),
+      includeLstm: !args.includes("--no-lstm"),
+    };
+    const started = performance.now();
+    const result = backtestSeries(candles.closes, timeframe, options);
+    const seconds = (performance.now() - started) / 1000;
+    const last = candles.closes[candles.closes.length - 1] as number;
+    const decimals = last >= 1000 ? 2 : last >= 1 ? 4 : 8;
+    const spec = TIMEFRAMES[timeframe];
+    console.log(`### ${path.basename(file)} — ${timeframe} (${spec.horizon} × ${spec.baseInterval} ahead)\n`);
+    console.log(
+      `${result.candles} candles ${day(candles.times[0] as number)} → ${day(candles.times.at(-1) as number)}; ` +
+        `${result.scores[0]?.count} forecasts scored, origins ${day(candles.times[result.firstOrigin] as number)} → ` +
+        `${day(candles.times[result.lastOrigin] as number)}; up moves ${pct(result.upShare)}; refit every ` +
+        `${options.statsRefit} (statistical) / ${options.lstmRefit} (LSTM) candles; ${seconds.toFixed(1)} s.\n`,
+    );
+    console.log(`${table(result.scores, decimals)}\n`);
+  }
+  if (args.includes("--timing")) timing.push(...timeTraining(candles.closes, candles.interval, [200, 500]));
+}
+if (timing.length > 0) {
+  console.log("### LSTM training cost (one `lstm.fit` call, mean of 5 after a warm-up)\n");
+  console.log("| base interval | candles | updates × batch | ms per call |\n|---|--:|--:|--:|");
+  console.log(`${timing.join("\n")}\n`);
+}
