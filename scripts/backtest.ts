@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { backtestSeries, type ModelScore } from "../src/services/analysis/backtest";
 import { LSTM_SETTINGS, lstm } from "../src/services/analysis/lstm/forecaster";
-import { FORECAST_TIMEFRAMES, type ForecastTimeframe, TIMEFRAMES } from "../src/services/analysis/timeframes";
+import { FORECAST_TIMEFRAMES, TIMEFRAMES } from "../src/services/analysis/timeframes";
 
 interface Candles {
   times: number[];
@@ -73,19 +73,29 @@ function table(scores: ModelScore[], priceDecimals: number): string {
   return rows.join("\n");
 }
 
+/**
+ * CPU time (user + system, what a Worker's CPU limit counts) and wall time of one LSTM training
+ * call, median of 7 after a warm-up. CPU time is the figure to trust on a shared machine.
+ */
 function timeTraining(closes: number[], interval: "1h" | "1d", lengths: number[]): string[] {
   const out: string[] = [];
-  const timeframe: ForecastTimeframe = interval === "1h" ? "1h" : "1d";
+  const horizon = TIMEFRAMES[interval === "1h" ? "1h" : "1d"].horizon;
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   for (const length of lengths) {
     const y = closes.slice(-length).map(Math.log);
-    lstm.fit(y, TIMEFRAMES[timeframe].horizon); // warm-up (JIT), not measured
-    const runs = 5;
-    const started = performance.now();
-    for (let r = 0; r < runs; r++) lstm.fit(y, TIMEFRAMES[timeframe].horizon);
-    const ms = (performance.now() - started) / runs;
-    out.push(
-      `| ${interval} | ${length} | ${LSTM_SETTINGS.maxUpdates} × ${LSTM_SETTINGS.batchSize} | ${ms.toFixed(1)} |`,
-    );
+    lstm.fit(y, horizon); // warm-up (JIT), not measured
+    const cpu: number[] = [];
+    const wall: number[] = [];
+    for (let r = 0; r < 7; r++) {
+      const cpuStart = process.cpuUsage();
+      const wallStart = performance.now();
+      lstm.fit(y, horizon);
+      wall.push(performance.now() - wallStart);
+      const used = process.cpuUsage(cpuStart);
+      cpu.push((used.user + used.system) / 1000);
+    }
+    const budget = `${LSTM_SETTINGS.maxUpdates} × ${LSTM_SETTINGS.batchSize}`;
+    out.push(`| ${interval} | ${length} | ${budget} | ${median(cpu).toFixed(0)} | ${median(wall).toFixed(0)} |`);
   }
   return out;
 }
@@ -129,7 +139,9 @@ for (const file of files) {
   if (args.includes("--timing")) timing.push(...timeTraining(candles.closes, candles.interval, [200, 500]));
 }
 if (timing.length > 0) {
-  console.log("### LSTM training cost (one `lstm.fit` call, mean of 5 after a warm-up)\n");
-  console.log("| base interval | candles | updates × batch | ms per call |\n|---|--:|--:|--:|");
+  console.log("### LSTM training cost (one `lstm.fit` call, median of 7 after a warm-up)\n");
+  console.log(
+    "| base interval | candles | updates × batch | CPU ms per call | wall ms per call |\n|---|--:|--:|--:|--:|",
+  );
   console.log(`${timing.join("\n")}\n`);
 }

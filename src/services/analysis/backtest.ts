@@ -53,9 +53,18 @@ export function normalCdf(z: number): number {
 }
 
 /**
+ * Newey-West lag count for a differential of n values from h-step forecasts: at least h − 1
+ * (overlapping forecasts), and at least the usual rule of thumb floor(4 (n/100)^(2/9)), because
+ * absolute errors of returns are autocorrelated (volatility clusters) even when h = 1.
+ */
+export function neweyWestLags(n: number, horizon: number): number {
+  return Math.max(horizon - 1, Math.floor(4 * (n / 100) ** (2 / 9)));
+}
+
+/**
  * Diebold-Mariano test on a loss differential d (model loss − baseline loss), with a
- * Newey-West long-run variance over `lags` lags (h − 1 for overlapping h-step forecasts).
- * Returns the two-sided p-value; 1 when the differential has no variance.
+ * Newey-West (Bartlett) long-run variance over `lags` lags. Returns the two-sided p-value;
+ * 1 when the differential has no variance.
  */
 export function dieboldMarianoPValue(d: readonly number[], lags: number): number {
   const n = d.length;

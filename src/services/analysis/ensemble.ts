@@ -5,8 +5,7 @@ import { drift, naive } from "./forecasters/random-walk";
 import type { Forecaster } from "./forecasters/types";
 
 /** The statistical forecasters the ensemble blends, in a fixed order. */
-// biome-ignore lint/suspicious/noExplicitAny: members have different parameter types.
-export const ENSEMBLE_MEMBERS: readonly Forecaster<any>[] = [naive, drift, holt, autoregressive];
+export const ENSEMBLE_MEMBERS: readonly Forecaster<unknown>[] = [naive, drift, holt, autoregressive];
 
 /** Weights look at each member's last 100 known errors; with fewer than 20, members weigh the same. */
 export const WEIGHT_WINDOW: RecordWindow = { window: 100, minCount: 20 };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { backtestSeries, dieboldMarianoPValue, normalCdf } from "../../../src/services/analysis/backtest";
+import {
+  backtestSeries,
+  dieboldMarianoPValue,
+  neweyWestLags,
+  normalCdf,
+} from "../../../src/services/analysis/backtest";
 import { mulberry32, normalDraw } from "../../../src/services/analysis/prng";
 
 function randomWalkPrices(n: number, seed: number, sd = 0.02): number[] {
@@ -14,6 +19,22 @@ describe("Diebold-Mariano test", () => {
     expect(normalCdf(0)).toBeCloseTo(0.5, 7);
     expect(normalCdf(1.959964)).toBeCloseTo(0.975, 6);
     expect(normalCdf(-1.959964)).toBeCloseTo(0.025, 6);
+  });
+
+  it("widens the variance window for overlapping forecasts and long records", () => {
+    expect(neweyWestLags(100, 1)).toBe(4);
+    expect(neweyWestLags(100, 8)).toBe(7);
+    expect(neweyWestLags(10_000, 1)).toBe(11);
+  });
+
+  it("is more cautious when the loss differential is autocorrelated", () => {
+    const rng = mulberry32(6);
+    let level = 0;
+    const persistent = Array.from({ length: 400 }, () => {
+      level = 0.95 * level + normalDraw(rng);
+      return level + 0.3;
+    });
+    expect(dieboldMarianoPValue(persistent, 12)).toBeGreaterThan(dieboldMarianoPValue(persistent, 0));
   });
 
   it("finds no difference between identical losses and a clear one between shifted losses", () => {

@@ -20,7 +20,7 @@ export const LSTM_SETTINGS = {
   weightDecay: 0.01,
   seed: DEFAULT_SEED,
   validationFraction: 0.2,
-  checkpointEvery: 25,
+  checkpointEvery: 40,
 } as const satisfies TrainOptions & { hiddenSize: number };
 
 // Normalised returns are clipped: one crash candle must not dominate a whole training run.

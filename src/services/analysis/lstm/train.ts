@@ -31,7 +31,7 @@ export interface TrainOptions {
 export interface TrainResult {
   params: Float64Array;
   updates: number;
-  /** Mean squared error (halved) on (at most 256 of) the training sequences, before and after. */
+  /** Mean squared error (halved) on (at most 128 of) the training sequences, before and after. */
   lossBefore: number;
   lossAfter: number;
   /** The same on the held-out sequences for the returned weights (NaN without validation). */
@@ -41,7 +41,7 @@ export interface TrainResult {
 }
 
 // Loss is measured on at most this many evenly spaced samples, so measuring stays bounded too.
-const EVAL_SAMPLES = 256;
+const EVAL_SAMPLES = 128;
 const VALIDATION_SAMPLES = 128;
 
 /** End indices t (inclusive) of usable sequences: a full window behind t and a finite target at t. */
