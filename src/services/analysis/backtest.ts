@@ -118,7 +118,7 @@ function score(
     dmPValue: naiveErrors
       ? dieboldMarianoPValue(
           errors.map((e, i) => e - (naiveErrors[i] as number)),
-          horizon - 1,
+          neweyWestLags(count, horizon),
         )
       : 1,
     directional: name === "naive" ? Number.NaN : dir.hits / dir.count,
