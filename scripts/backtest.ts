@@ -11,6 +11,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { backtestSeries, type ModelScore } from "../src/services/analysis/backtest";
+import { trainModel } from "../src/services/analysis/forecast";
 import { LSTM_SETTINGS, lstm } from "../src/services/analysis/lstm/forecaster";
 import { FORECAST_TIMEFRAMES, TIMEFRAMES } from "../src/services/analysis/timeframes";
 
@@ -73,29 +74,53 @@ function table(scores: ModelScore[], priceDecimals: number): string {
   return rows.join("\n");
 }
 
-/**
- * CPU time (user + system, what a Worker's CPU limit counts) and wall time of one LSTM training
- * call, median of 7 after a warm-up. CPU time is the figure to trust on a shared machine.
- */
+/** Median CPU time (user + system: what a Worker's CPU limit counts) and wall time of `run`, in ms. */
+function measure(run: () => unknown, repeats = 7): { cpu: number; wall: number } {
+  run(); // warm-up (JIT), not measured
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const cpuStart = process.cpuUsage();
+    const wallStart = performance.now();
+    run();
+    wall.push(performance.now() - wallStart);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  return { cpu: median(cpu), wall: median(wall) };
+}
+
+/** Cost of one LSTM training call and of a whole `trainModel` (what the cron runs) per model. */
 function timeTraining(closes: number[], interval: "1h" | "1d", lengths: number[]): string[] {
   const out: string[] = [];
-  const horizon = TIMEFRAMES[interval === "1h" ? "1h" : "1d"].horizon;
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const timeframe = interval === "1h" ? "1h" : "1d";
+  const row = (what: string, length: number, cost: { cpu: number; wall: number }) =>
+    `| ${what} | ${interval} | ${length} | ${cost.cpu.toFixed(0)} | ${cost.wall.toFixed(0)} |`;
   for (const length of lengths) {
-    const y = closes.slice(-length).map(Math.log);
-    lstm.fit(y, horizon); // warm-up (JIT), not measured
-    const cpu: number[] = [];
-    const wall: number[] = [];
-    for (let r = 0; r < 7; r++) {
-      const cpuStart = process.cpuUsage();
-      const wallStart = performance.now();
-      lstm.fit(y, horizon);
-      wall.push(performance.now() - wallStart);
-      const used = process.cpuUsage(cpuStart);
-      cpu.push((used.user + used.system) / 1000);
-    }
-    const budget = `${LSTM_SETTINGS.maxUpdates} × ${LSTM_SETTINGS.batchSize}`;
-    out.push(`| ${interval} | ${length} | ${budget} | ${median(cpu).toFixed(0)} | ${median(wall).toFixed(0)} |`);
+    const recent = closes.slice(-length);
+    const y = recent.map(Math.log);
+    out.push(
+      row(
+        "`lstm.fit` (one training call)",
+        length,
+        measure(() => lstm.fit(y, TIMEFRAMES[timeframe].horizon)),
+      ),
+    );
+    out.push(
+      row(
+        "`trainModel` lstm",
+        length,
+        measure(() => trainModel(recent, timeframe, "lstm"), 5),
+      ),
+    );
+    out.push(
+      row(
+        "`trainModel` ensemble",
+        length,
+        measure(() => trainModel(recent, timeframe, "ensemble"), 5),
+      ),
+    );
   }
   return out;
 }
@@ -127,7 +152,7 @@ for (const file of files) {
     const last = candles.closes[candles.closes.length - 1] as number;
     const decimals = last >= 1000 ? 2 : last >= 1 ? 4 : 8;
     const spec = TIMEFRAMES[timeframe];
-    console.log(`### ${path.basename(file)} — ${timeframe} (${spec.horizon} × ${spec.baseInterval} ahead)\n`);
+    console.log(`#### ${path.basename(file)} — ${timeframe} (${spec.horizon} × ${spec.baseInterval} ahead)\n`);
     console.log(
       `${result.candles} candles ${day(candles.times[0] as number)} → ${day(candles.times.at(-1) as number)}; ` +
         `${result.scores[0]?.count} forecasts scored, origins ${day(candles.times[result.firstOrigin] as number)} → ` +
@@ -139,9 +164,8 @@ for (const file of files) {
   if (args.includes("--timing")) timing.push(...timeTraining(candles.closes, candles.interval, [200, 500]));
 }
 if (timing.length > 0) {
-  console.log("### LSTM training cost (one `lstm.fit` call, median of 7 after a warm-up)\n");
-  console.log(
-    "| base interval | candles | updates × batch | CPU ms per call | wall ms per call |\n|---|--:|--:|--:|--:|",
-  );
+  const budget = `${LSTM_SETTINGS.maxUpdates} updates × ${LSTM_SETTINGS.batchSize} sequences`;
+  console.log(`#### Training cost (median after a warm-up; LSTM budget ${budget} per call)\n`);
+  console.log("| what | base interval | candles | CPU ms | wall ms |\n|---|---|--:|--:|--:|");
   console.log(`${timing.join("\n")}\n`);
 }
