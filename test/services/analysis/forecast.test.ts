@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ApiError } from "../../../src/errors";
 import {
   formatForecast,
@@ -37,7 +37,10 @@ describe("timeframes", () => {
 
 describe("ensemble model", () => {
   const closes = prices(400, 1);
-  const trained = trainModel(closes, "1d", "ensemble");
+  let trained: TrainedModel;
+  beforeAll(() => {
+    trained = trainModel(closes, "1d", "ensemble");
+  });
 
   it("stores JSON-safe parameters and weights that sum to 1", () => {
     expect(JSON.parse(JSON.stringify(trained))).toEqual(trained);
@@ -79,7 +82,10 @@ describe("ensemble model", () => {
 
 describe("lstm model", () => {
   const closes = prices(260, 5);
-  const trained = trainModel(closes, "1h", "lstm");
+  let trained: TrainedModel;
+  beforeAll(() => {
+    trained = trainModel(closes, "1h", "lstm");
+  });
 
   it("stores a serialised network and forecasts from it without training", () => {
     expect(typeof trained.network).toBe("string");
