@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { deliver, heliusTx, newAddress, newSignature, pricePoint, WEBHOOK_SECRET } from "../fixtures/solana";
 import { authHeader, call, expectError, json } from "../helpers";
+import { account, createKey } from "../key-helpers";
 
 interface StoredTransfer {
   mint: string;
@@ -145,6 +146,37 @@ describe("POST /api/v1/ingest/solana: happy path", () => {
     });
     expect(res.status).toBe(202);
     expect(await json(res)).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+  });
+});
+
+describe("POST /api/v1/ingest/solana: API keys", () => {
+  it("takes an API key holding write:ingest, as X-API-Key or as a bearer token", async () => {
+    const admin = await account("admin");
+    const key = await createKey(admin.headers, { name: "helius relay", scopes: ["write:ingest"] });
+    const mint = newAddress();
+    const body = JSON.stringify([pricePoint(mint, 3, now() - 1000), pricePoint(mint, 4, now())]);
+    for (const headers of [{ "x-api-key": key.api_key }, { authorization: `Bearer ${key.api_key}` }]) {
+      const res = await call("/api/v1/ingest/solana", {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body,
+      });
+      expect(res.status).toBe(202);
+    }
+    expect(await pricesOf(mint)).toHaveLength(2);
+  });
+
+  it("refuses an API key without write:ingest (403) and an unknown one (401)", async () => {
+    const admin = await account("admin");
+    const reader = await createKey(admin.headers, { name: "reader", scopes: ["read:tokens"] });
+    const post = (headers: Record<string, string>) =>
+      call("/api/v1/ingest/solana", {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body: "[]",
+      });
+    await expectError(await post({ "x-api-key": reader.api_key }), 403, "forbidden");
+    await expectError(await post({ "x-api-key": `${reader.api_key.slice(0, -2)}zz` }), 401, "invalid_api_key");
   });
 });
 
