@@ -51,6 +51,22 @@ export function insertAnomaliesStatement(
     .bind(token, runId, JSON.stringify(tuples), now);
 }
 
+/** The statement reading, per type, the latest occurrence time of a token's anomalies of these types since `since`. */
+export function latestByTypeStatement(
+  db: D1Database,
+  token: string,
+  types: readonly string[],
+  since: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT anomaly_type, max(occurred_at) AS occurred_at FROM solana_anomalies
+       WHERE token_address = ?1 AND occurred_at > ?3 AND anomaly_type IN (SELECT value FROM json_each(?2))
+       GROUP BY anomaly_type`,
+    )
+    .bind(token, JSON.stringify(types), since);
+}
+
 /** Filters of an anomaly listing; times are epoch ms, inclusive. */
 export interface AnomalyFilter {
   token_address?: string;

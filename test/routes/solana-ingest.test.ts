@@ -155,7 +155,11 @@ describe("POST /api/v1/ingest/solana: API keys", () => {
     const key = await createKey(admin.headers, { name: "helius relay", scopes: ["write:ingest"] });
     const mint = newAddress();
     const body = JSON.stringify([pricePoint(mint, 3, now() - 1000), pricePoint(mint, 4, now())]);
-    for (const headers of [{ "x-api-key": key.api_key }, { authorization: `Bearer ${key.api_key}` }]) {
+    const ways: Array<Record<string, string>> = [
+      { "x-api-key": key.api_key },
+      { authorization: `Bearer ${key.api_key}` },
+    ];
+    for (const headers of ways) {
       const res = await call("/api/v1/ingest/solana", {
         method: "POST",
         headers: { ...headers, "content-type": "application/json" },

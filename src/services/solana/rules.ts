@@ -7,13 +7,16 @@
  * - volume_spike: a 5-minute window's token volume against the previous 24 h of windows:
  *   robust z-score of ln(volume) ≥ 3.5, at least 5× the median window, ≥ 5 transfers, and a
  *   transfer count that is up too (robust z of ln(count) ≥ 2), so one large transfer (a whale)
- *   is not also called a volume spike.
+ *   is not also called a volume spike. It needs 24 h of history, half of its windows active.
  * - price_spike / price_crash: the price moved ≥ +20 % / ≤ −20 % within the trailing hour.
  * - holder_concentration: over the trailing hour, the 10 busiest wallets carry ≥ 90 % of the
  *   transfer flow while ≥ 30 wallets and ≥ 30 transfers took part.
  * - wash_trading: over the trailing hour, value goes back and forth between the same pairs of
  *   wallets (≥ 2 transfers each way, the smaller direction ≥ 50 % of the larger), ≥ 3 round
  *   trips in all, and that cycled value is ≥ 30 % of the hour's volume.
+ *
+ * One episode is reported once: a finding within `COOLDOWN_MS` of an earlier one of its type
+ * (15 min for volume spikes, 1 h for the trailing-hour rules) is not stored again.
  *
  * Every anomaly's risk score is `riskFromSeverity(x)`, where x is how far past its threshold it
  * is (x = 1 exactly at the threshold): 0.5 at the threshold, 0.75 at 4×, 0.95 at 100×.
@@ -34,8 +37,12 @@ export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 export const WINDOW_MS = 5 * 60_000;
 /** Windows of history a window's volume is compared with (24 h). */
 export const HISTORY_WINDOWS = 288;
-/** A volume spike needs at least this much history (2 h) since the token's first transfer. */
-export const MIN_HISTORY_WINDOWS = 24;
+/**
+ * A volume spike needs a full day of history since the token's first transfer: with less, the
+ * daily cycle of trading reads as a trend. Simulated background traffic (10 seeds, 131 day-long
+ * runs each) had 16 windows called spikes when 2 h of history sufficed, 1 with 12 h, none with 24 h.
+ */
+export const MIN_HISTORY_WINDOWS = HISTORY_WINDOWS;
 /** Span of the wallet-flow and price rules. */
 export const TRAILING_MS = 60 * 60_000;
 
@@ -260,15 +267,34 @@ export function flowMetrics(edges: readonly Edge[]): FlowMetrics {
   };
 }
 
-/** The trailing span a wallet-flow or price finding is about; one finding per type and clock hour. */
+/** The trailing hour a wallet-flow or price finding is about, ending at `end`. */
 export interface Span {
   end: number;
   /** Newest transfer (or price) time in the span: the finding's timestamp. */
   last_time: number;
 }
 
-function hourKey(type: AnomalyType, span: Span): string {
-  return `${type}:${Math.floor((span.end - 1) / TRAILING_MS) * TRAILING_MS}`;
+function spanKey(type: AnomalyType, span: Span): string {
+  return `${type}:${span.end}`;
+}
+
+/**
+ * Episode length per type: a finding less than this after an earlier one of its type (for the
+ * same token) is the same episode and is not reported again. Whales have none: each transfer is
+ * its own event.
+ */
+export const COOLDOWN_MS: Readonly<Partial<Record<AnomalyType, number>>> = {
+  volume_spike: 3 * WINDOW_MS,
+  price_spike: TRAILING_MS,
+  price_crash: TRAILING_MS,
+  holder_concentration: TRAILING_MS,
+  wash_trading: TRAILING_MS,
+};
+
+/** True when a finding of `type` at `time` falls within the cooldown of an earlier one at `previous`. */
+export function withinCooldown(type: AnomalyType, previous: number | undefined, time: number): boolean {
+  const cooldown = COOLDOWN_MS[type];
+  return cooldown !== undefined && previous !== undefined && previous > time - cooldown;
 }
 
 function spanDetails(span: Span) {
@@ -281,7 +307,7 @@ export function concentrationFinding(flow: FlowMetrics, span: Span): Finding | n
   if (flow.top10_share < CONCENTRATION_SHARE) return null;
   return {
     type: "holder_concentration",
-    key: hourKey("holder_concentration", span),
+    key: spanKey("holder_concentration", span),
     time: span.last_time,
     risk_score: riskFromSeverity(shareSeverity(flow.top10_share, CONCENTRATION_SHARE)),
     details: {
@@ -301,7 +327,7 @@ export function washTradingFinding(flow: FlowMetrics, span: Span): Finding | nul
   if (share < WASH_SHARE) return null;
   return {
     type: "wash_trading",
-    key: hourKey("wash_trading", span),
+    key: spanKey("wash_trading", span),
     time: span.last_time,
     risk_score: riskFromSeverity(shareSeverity(share, WASH_SHARE)),
     details: {
@@ -334,7 +360,7 @@ export function priceMoveFinding(
   const type: AnomalyType = pct > 0 ? "price_spike" : "price_crash";
   return {
     type,
-    key: hourKey(type, span),
+    key: spanKey(type, span),
     time: move.to_time,
     risk_score: riskFromSeverity(Math.abs(pct) / PRICE_MOVE_PCT),
     details: {

@@ -5,7 +5,7 @@
  * one D1 batch guarded by the token's lease. Work grows with new data, not with history: every
  * read is an index range over new transfers, a bounded window history or one trailing hour.
  */
-import { insertAnomaliesStatement } from "../../db/solana-anomalies";
+import { insertAnomaliesStatement, latestByTypeStatement } from "../../db/solana-anomalies";
 import { finishScanStatement } from "../../db/solana-tokens";
 import {
   type EdgeRow,
@@ -24,6 +24,7 @@ import {
 } from "../../db/solana-windows";
 import { randomToken } from "../../lib/crypto";
 import {
+  COOLDOWN_MS,
   concentrationFinding,
   type Finding,
   flowMetrics,
@@ -34,6 +35,7 @@ import {
   WINDOW_MS,
   washTradingFinding,
   whaleFinding,
+  withinCooldown,
 } from "./rules";
 import { foldIntoWindows, historyBefore, valueTransfer } from "./windows";
 
@@ -122,6 +124,7 @@ export async function scanToken(
     priceAtOrBeforeStatement(db, mint, now),
     priceAtOrBeforeStatement(db, mint, hourAgo),
     priceAfterStatement(db, mint, hourAgo, now),
+    latestByTypeStatement(db, mint, Object.keys(COOLDOWN_MS), Math.min(hourAgo, judged[0] ?? hourAgo) - TRAILING_MS),
     ...spans.map((end) => edgesStatement(db, mint, { from: end - TRAILING_MS, to: end }, lastEventId)),
   ];
   const results = await db.batch(reads);
@@ -137,6 +140,15 @@ export async function scanToken(
   const firstStart = Math.min(firstStored ?? Number.POSITIVE_INFINITY, touched[0] ?? Number.POSITIVE_INFINITY);
 
   const findings: Finding[] = [];
+  // The latest finding of each type with a cooldown: one within it is the same episode.
+  const latest = new Map(
+    rowsOf<{ anomaly_type: string; occurred_at: number }>(results[6]).map((r) => [r.anomaly_type, r.occurred_at]),
+  );
+  const keep = (finding: Finding | null) => {
+    if (!finding || withinCooldown(finding.type, latest.get(finding.type), finding.time)) return;
+    findings.push(finding);
+    latest.set(finding.type, Math.max(latest.get(finding.type) ?? 0, finding.time));
+  };
   for (const t of transfers) {
     if (t.time < horizonStart) continue;
     const whale = whaleFinding(t, settings.whaleUsd);
@@ -154,22 +166,20 @@ export async function scanToken(
       },
       historyBefore(w.window_start, history, Number.isFinite(firstStart) ? firstStart : null),
     );
-    if (spike) findings.push(spike);
+    keep(spike);
   }
   spans.forEach((end, i) => {
-    const flow = flowMetrics(rowsOf<EdgeRow>(results[6 + i]));
+    const flow = flowMetrics(rowsOf<EdgeRow>(results[7 + i]));
     const span = { end, last_time: latestIn(transfers, end) ?? Math.min(end, now) };
-    for (const finding of [concentrationFinding(flow, span), washTradingFinding(flow, span)]) {
-      if (finding) findings.push(finding);
-    }
+    keep(concentrationFinding(flow, span));
+    keep(washTradingFinding(flow, span));
   });
   const move = priceMove(
     priceNow && priceNow.price_time > hourAgo ? priceNow : undefined,
     priceBefore && hourAgo - priceBefore.price_time <= settings.priceMaxAgeMs ? priceBefore : undefined,
     priceAfter,
   );
-  const price = move ? priceMoveFinding(move, { end: now, last_time: move.to_time }) : null;
-  if (price) findings.push(price);
+  if (move) keep(priceMoveFinding(move, { end: now, last_time: move.to_time }));
 
   const writes: D1PreparedStatement[] = [];
   if (updated.length > 0) writes.push(upsertWindowsStatement(db, mint, token.runId, updated));
