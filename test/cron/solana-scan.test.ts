@@ -135,7 +135,8 @@ describe("anomaly scan cron", () => {
     // hold only part of the cycle); the cycling pair leads, busy background wallets may cycle too.
     expect(wash).toHaveLength(1);
     expect(wash[0]?.details.round_trips).toBeGreaterThanOrEqual(3);
-    expect((wash[0]?.details.pairs as Array<{ wallets: string[] }>)[0]?.wallets).toEqual([a, b].sort());
+    const pairs = (wash[0]?.details.pairs ?? []) as Array<{ wallets: string[] }>;
+    expect(pairs[0]?.wallets).toEqual([a, b].sort());
   });
 
   it("finds holder concentration: ten wallets carry nearly all of an hour's flow", async () => {
