@@ -103,15 +103,15 @@ export interface ScannedTransfer {
 
 /**
  * A token's transfers after `afterId`, in arrival order, at most `limit`, each with its price
- * point (one index seek per transfer on the prices' primary key).
+ * point (one index seek per transfer on the prices' primary key), and the rows D1 read for it.
  */
 export async function transfersAfter(
   db: D1Database,
   mint: string,
   afterId: number,
   limit: number,
-): Promise<ScannedTransfer[]> {
-  const { results } = await db
+): Promise<{ rows: ScannedTransfer[]; rowsRead: number }> {
+  const { results, meta } = await db
     .prepare(
       `SELECT t.id, t.signature, t.transfer_index, t.slot, t.block_time, t.from_wallet, t.to_wallet, t.amount,
               p.price_usd, p.price_time
@@ -123,7 +123,7 @@ export async function transfersAfter(
     )
     .bind(mint, afterId, limit)
     .all<ScannedTransfer>();
-  return results;
+  return { rows: results, rowsRead: meta.rows_read ?? 0 };
 }
 
 /** One sender → receiver pair's transfers in a span (volumes as floats: for ratios only). */

@@ -25,6 +25,8 @@ export interface ScanReport {
   failures: number;
   /** Claimed tokens left for the next run because the event budget was spent. */
   deferred: number;
+  /** Rows D1 read for the token scans (claims and publishing aside). */
+  rows_read: number;
 }
 
 /** The `anomaly_alert` message of an anomaly (seed 000's shape). */
@@ -71,7 +73,7 @@ export async function runAnomalyScan(
     priceMaxAgeMs: config.SOLANA_PRICE_MAX_AGE_SECONDS * 1000,
     horizonMs: config.SOLANA_ALERT_HORIZON_SECONDS * 1000,
   };
-  const report: ScanReport = { tokens: 0, events: 0, anomalies: 0, failures: 0, deferred: 0 };
+  const report: ScanReport = { tokens: 0, events: 0, anomalies: 0, failures: 0, deferred: 0, rows_read: 0 };
   const found: NewAnomaly[] = [];
   let budget = config.SOLANA_SCAN_MAX_EVENTS;
   for (const token of claimed) {
@@ -86,6 +88,7 @@ export async function runAnomalyScan(
       budget -= scan.events;
       report.tokens++;
       report.events += scan.events;
+      report.rows_read += scan.rowsRead;
       report.anomalies += scan.anomalies.length;
       found.push(...scan.anomalies);
       if (!scan.committed) logger.warn("solana_scan_lease_lost", { token: token.token_address });

@@ -25,18 +25,16 @@ import {
 import { randomToken } from "../../lib/crypto";
 import {
   COOLDOWN_MS,
-  concentrationFinding,
   type Finding,
-  flowMetrics,
   HISTORY_WINDOWS,
   priceMoveFinding,
   TRAILING_MS,
   volumeSpikeFinding,
   WINDOW_MS,
-  washTradingFinding,
   whaleFinding,
   withinCooldown,
 } from "./rules";
+import { concentrationFinding, flowMetrics, washTradingFinding } from "./wallet-flow";
 import { foldIntoWindows, historyBefore, valueTransfer } from "./windows";
 
 /** Settings of one scan (from configuration). */
@@ -66,6 +64,8 @@ export interface TokenScan {
   committed: boolean;
   /** True when the budget ran out before the token's new transfers did. */
   backlog: boolean;
+  /** Rows D1 read for this scan (all statements): what it cost, whatever the machine. */
+  rowsRead: number;
 }
 
 function rowsOf<T>(result: D1Result | undefined): T[] {
@@ -97,7 +97,7 @@ export async function scanToken(
 ): Promise<TokenScan> {
   const mint = token.token_address;
   const { now } = settings;
-  const rows = await transfersAfter(db, mint, token.last_event_id, budget);
+  const { rows, rowsRead } = await transfersAfter(db, mint, token.last_event_id, budget);
   const transfers = rows.map((r) => valueTransfer(r, settings.priceMaxAgeMs));
   const lastEventId = rows.at(-1)?.id ?? token.last_event_id;
   const horizonStart = now - settings.horizonMs;
@@ -204,6 +204,7 @@ export async function scanToken(
     lastEventId,
     committed: finished,
     backlog: rows.length >= budget,
+    rowsRead: [...results, ...committed].reduce((n, r) => n + (r.meta.rows_read ?? 0), rowsRead),
     anomalies: finished
       ? inserted.map((a) => ({ ...a, details: JSON.parse(a.details) as Record<string, unknown> }))
       : [],

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  CONCENTRATION_SHARE,
   combineRisk,
-  concentrationFinding,
-  type Edge,
-  flowMetrics,
   MIN_HISTORY_WINDOWS,
   PRICE_MOVE_PCT,
   priceMoveFinding,
@@ -12,12 +8,18 @@ import {
   type ValuedTransfer,
   VOLUME_SPIKE_Z,
   volumeSpikeFinding,
-  WASH_SHARE,
   type WindowTotals,
-  washTradingFinding,
   whaleFinding,
   withinCooldown,
 } from "../../../src/services/solana/rules";
+import {
+  CONCENTRATION_SHARE,
+  concentrationFinding,
+  type Edge,
+  flowMetrics,
+  WASH_SHARE,
+  washTradingFinding,
+} from "../../../src/services/solana/wallet-flow";
 
 const transfer = (usd: string | null, amount = "1000"): ValuedTransfer => ({
   signature: "sig",
