@@ -192,6 +192,13 @@ export const ConfigSchema = z
         message: "must be at least RATE_LIMIT_SUSPEND_SECONDS",
       });
     }
+    if (cfg.SOLANA_WEBHOOK_SECRET !== undefined && cfg.SOLANA_WEBHOOK_SECRET.length < 16) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SOLANA_WEBHOOK_SECRET"],
+        message: "must be at least 16 characters (a long random value: it is the webhook's only credential)",
+      });
+    }
     if (decodeBase64Length(cfg.ENCRYPTION_KEY) !== 32) {
       ctx.addIssue({
         code: "custom",

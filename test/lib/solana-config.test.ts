@@ -55,4 +55,11 @@ describe("Solana monitoring configuration", () => {
       "SOLANA_RPC_MAX_REQUESTS",
     ]);
   });
+
+  it("refuses a webhook secret too short to be a credential", () => {
+    expect(problems({ ...VALID, SOLANA_WEBHOOK_SECRET: "hunter2" })).toEqual([
+      "SOLANA_WEBHOOK_SECRET must be at least 16 characters (a long random value: it is the webhook's only credential)",
+    ]);
+    expect(parseConfig({ ...VALID, SOLANA_WEBHOOK_SECRET: "x".repeat(16) }).SOLANA_WEBHOOK_SECRET).toBe("x".repeat(16));
+  });
 });
