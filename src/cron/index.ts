@@ -1,4 +1,5 @@
 import { logger } from "../lib/log";
+import { analysisTraining } from "./analysis-training";
 import { identityCleanup } from "./identity-cleanup";
 import { pullMarketUpstream } from "./market-pull";
 
@@ -10,7 +11,10 @@ export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) =
  */
 export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = {
   "* * * * *": [{ name: "market-upstream-pull", run: pullMarketUpstream }],
-  "*/5 * * * *": [{ name: "identity-cleanup", run: identityCleanup }],
+  "*/5 * * * *": [
+    { name: "identity-cleanup", run: identityCleanup },
+    { name: "analysis-training", run: analysisTraining },
+  ],
   "17 3 * * *": [],
 };
 
