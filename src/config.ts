@@ -163,7 +163,7 @@ export const ConfigSchema = z
     RATE_LIMIT_TIMEOUT_MS: int(1000, 10, 30_000),
     // Forecast training (README, "Analysis"): wall-time budget and model cap per cron run, and
     // the base candles a series needs before it is modelled (API.md: 200; only raising it is allowed).
-    ANALYSIS_TRAINING_BUDGET_MS: int(8000, 2000, 300_000),
+    ANALYSIS_TRAINING_BUDGET_MS: int(12_000, 2000, 300_000),
     ANALYSIS_TRAINING_MAX_MODELS: int(20, 1, 1000),
     ANALYSIS_MIN_CANDLES: int(200, 200, 100_000),
   })

@@ -18,9 +18,9 @@ function problems(env: Record<string, unknown>): string[] {
 }
 
 describe("analysis configuration", () => {
-  it("defaults to an 8 s training budget, 20 models per run and API.md's 200 candles", () => {
+  it("defaults to a 12 s training budget, 20 models per run and API.md's 200 candles", () => {
     expect(parseConfig(VALID)).toMatchObject({
-      ANALYSIS_TRAINING_BUDGET_MS: 8000,
+      ANALYSIS_TRAINING_BUDGET_MS: 12_000,
       ANALYSIS_TRAINING_MAX_MODELS: 20,
       ANALYSIS_MIN_CANDLES: 200,
     });
