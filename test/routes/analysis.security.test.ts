@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { trainDueModels } from "../../src/services/analysis/training";
 import { headerWithScopes, storedModels, storeReal } from "../fixtures/analysis";
 import { authHeader, call, expectError, json } from "../helpers";
+import { account, createKey } from "../key-helpers";
 
 const RISK = "/api/v1/analysis/risk/BTC-USDT?window=200";
 const PREDICTION = "/api/v1/analysis/prediction/BTC-USDT?timeframe=1d&model=ensemble";
@@ -41,6 +42,17 @@ describe("analysis routes: who may call them", () => {
     const res = await call(path, { headers: await headerWithScopes(["read:market", "read:tokens"]) });
     const error = await expectError(res, 403, "forbidden");
     expect(error.details).toEqual({ required_scopes: ["read:analysis"] });
+  });
+
+  it("serves an API key that carries read:analysis and refuses one that does not", async () => {
+    const { headers } = await account("developer");
+    const analysisKey = await createKey(headers, { scopes: ["read:analysis"] });
+    const marketKey = await createKey(headers, { scopes: ["read:market"] });
+    for (const path of [RISK, PREDICTION]) {
+      expect((await call(path, { headers: { "X-API-Key": analysisKey.api_key } })).status).toBe(200);
+      const res = await call(path, { headers: { Authorization: `Bearer ${marketKey.api_key}` } });
+      await expectError(res, 403, "forbidden");
+    }
   });
 
   it.each(["developer", "trader", "admin"] as const)("serves a %s token (its role has read:analysis)", async (role) => {
