@@ -161,6 +161,10 @@ export const ConfigSchema = z
     RATE_LIMIT_ESCALATION_WINDOW_SECONDS: int(3600, 1, 604_800),
     RATE_LIMIT_FAIL_CLOSED: categoryList(["trading", "auth"]),
     RATE_LIMIT_TIMEOUT_MS: int(1000, 10, 30_000),
+    // WebSocket streams (README, "Real-time streams"). Only ever raise WS_ROOM_SHARDS: publishes
+    // reach rooms 0..N-1, so lowering it strands the sockets of the rooms above the new count.
+    WS_MAX_CONNECTIONS_PER_ACCOUNT: int(100, 1, 100_000),
+    WS_ROOM_SHARDS: int(8, 1, 256),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.JWT_ALG === "HS256") {

@@ -8,6 +8,7 @@ import { jwksRoutes } from "./jwks";
 import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
+import { wsRoutes } from "./ws";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -16,4 +17,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
   app.route("/", metricsRoutes);
   app.route("/", marketRoutes);
+  app.route("/", wsRoutes);
 }
