@@ -87,7 +87,7 @@ export class Client {
     try {
       return await Promise.race([this.closed, timeout]);
     } finally {
-      clearTimeout(timer);
+      if (timer !== undefined) clearTimeout(timer);
     }
   }
 

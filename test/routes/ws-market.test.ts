@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ingest } from "../fixtures/market";
-import { authHeader } from "../helpers";
+import { authHeader, tokenFor } from "../helpers";
 import { type Client, connect } from "../ws-helpers";
 
 const open: Client[] = [];
@@ -103,8 +103,7 @@ describe("/ws/market: tickers", () => {
   });
 
   it("accepts a JWT in ?token= as browsers send it", async () => {
-    const { Authorization } = await authHeader("developer", `usr_ws_${crypto.randomUUID()}`);
-    const token = Authorization.replace("Bearer ", "");
+    const token = await tokenFor("developer", `usr_ws_${crypto.randomUUID()}`);
     const client = await connect(`/ws/market?token=${encodeURIComponent(token)}`);
     open.push(client);
     client.send("ping");
