@@ -298,9 +298,10 @@ export class StreamRoom extends DurableObject<Env> {
 
   private reportConnections(): void {
     this.lastReportAt = Date.now();
-    const room = this.ctx.id.toString();
     try {
       for (const channel of ["market", "alerts"] as const) {
+        // The metrics keep one report per room id: each endpoint reports under its own.
+        const room = `${this.ctx.id.toString()}:${channel}`;
         reportWebSocketConnections(this.env, this.ctx, { room, channel, active: this.openCount(endpointTag(channel)) });
       }
     } catch (err) {
