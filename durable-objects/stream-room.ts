@@ -4,7 +4,6 @@ import { existingSymbols } from "../src/db/market-symbols";
 import { logger } from "../src/lib/log";
 import { unknownSymbol } from "../src/services/market/symbols";
 import { countRateLimitRefusal, reportWebSocketConnections } from "../src/services/metrics";
-import { alertFrame, orderbookFrame, tickerFrame } from "../src/services/realtime/messages";
 import {
   ackMessage,
   CLOSE_CODES,
@@ -12,6 +11,7 @@ import {
   type Endpoint,
   errorMessage,
   exceedsMessageLimit,
+  type Parsed,
   parseCommand,
   type WsError,
 } from "../src/services/realtime/protocol";
@@ -19,6 +19,7 @@ import type { AlertDelivery, MarketUpdates } from "../src/services/realtime/publ
 import { accountTag, endpointTag } from "../src/services/realtime/rooms";
 import { type ConnectionSeed, parseSeed, SEED_HEADER } from "../src/services/realtime/seed";
 import { applyCommand, emptySubscriptions, type Subscriber } from "../src/services/realtime/subscriptions";
+import { Fanout, MessageBudget, send } from "./stream-fanout";
 import { sweep } from "./stream-room-sweep";
 import { SubscriptionIndex } from "./subscription-index";
 
@@ -47,9 +48,8 @@ export class StreamRoom extends DurableObject<Env> {
   private index: SubscriptionIndex | null = null;
   /** Per-socket message chain, so one socket's commands apply and answer in order. */
   private readonly queues = new WeakMap<WebSocket, Promise<void>>();
-  private readonly buckets = new WeakMap<WebSocket, { tokens: number; at: number }>();
-  /** Newest published time per `ticker:SYMBOL` / `book:SYMBOL`, so a late publish never overtakes a newer one. */
-  private readonly newest = new Map<string, number>();
+  private readonly budget = new MessageBudget(MESSAGE_BURST, MESSAGES_PER_SECOND);
+  private readonly fanout = new Fanout();
   private readonly knownSymbols = new Map<string, number>();
   private lastReportAt = 0;
   private reportTimer: ReturnType<typeof setTimeout> | null = null;
@@ -81,43 +81,14 @@ export class StreamRoom extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /** Fans market updates out to the sockets that follow them (books, then tickers); returns how many messages were sent. */
+  /** Fans market updates out to the sockets that follow them; returns how many messages were sent. */
   publishMarket(updates: MarketUpdates): number {
-    const index = this.subscriptions();
-    let sent = 0;
-    for (const book of updates.orderbooks ?? []) {
-      const sockets = index.bookSockets(book.symbol);
-      if (!sockets?.size || !this.isNewest(`book:${book.symbol}`, book.timestamp)) continue;
-      const frames = new Map<number, string>(); // one serialisation per distinct depth
-      for (const [ws, depth] of sockets) {
-        let frame = frames.get(depth);
-        if (frame === undefined) {
-          frame = orderbookFrame(book, depth);
-          frames.set(depth, frame);
-        }
-        sent += send(ws, frame);
-      }
-    }
-    for (const ticker of updates.tickers ?? []) {
-      const sockets = index.tickerSockets(ticker.symbol);
-      if (!sockets?.size || !this.isNewest(`ticker:${ticker.symbol}`, ticker.timestamp)) continue;
-      const frame = tickerFrame(ticker);
-      for (const ws of sockets) sent += send(ws, frame);
-    }
-    return sent;
+    return this.fanout.market(this.subscriptions(), updates);
   }
 
   /** Fans anomaly alerts out to the sockets that follow their token or their monitoring account. */
   publishAlerts(deliveries: AlertDelivery[]): number {
-    const index = this.subscriptions();
-    let sent = 0;
-    for (const delivery of deliveries) {
-      const sockets = index.alertSockets(delivery.message.data.token_address, delivery.account_ids ?? []);
-      if (sockets.size === 0) continue;
-      const frame = alertFrame(delivery.message);
-      for (const ws of sockets) sent += send(ws, frame);
-    }
-    return sent;
+    return this.fanout.alerts(this.subscriptions(), deliveries);
   }
 
   /** Open sockets per endpoint (tests, benchmarks, `/health`-style probes). */
@@ -137,25 +108,10 @@ export class StreamRoom extends DurableObject<Env> {
       ws.send("pong"); // normally answered by the runtime before reaching the object
       return;
     }
-    if (!this.allowMessage(ws)) {
-      countRateLimitRefusal(this.env, this.ctx, { reason: "rate_limit_exceeded", tier: subscriber.tier });
-      reply(ws, {
-        code: "rate_limit_exceeded",
-        message: `At most ${MESSAGES_PER_SECOND} messages per second (bursts of ${MESSAGE_BURST}); this one was dropped.`,
-      });
-      return;
-    }
-    if (typeof message !== "string") {
-      reply(ws, { code: "validation_error", message: "Messages must be JSON text, not binary." });
-      return;
-    }
-    const parsed = parseCommand(subscriber.endpoint, message);
-    if (!parsed.ok) {
-      reply(ws, parsed.error);
-      return;
-    }
+    const parsed = this.read(ws, subscriber, message);
+    // Answers leave in the order the messages came, even when a subscribe waits for D1.
     const previous = this.queues.get(ws) ?? Promise.resolve();
-    const next = previous.then(() => this.execute(ws, parsed.command));
+    const next = previous.then(() => (parsed.ok ? this.execute(ws, parsed.command) : reply(ws, parsed.error)));
     this.queues.set(ws, next);
     await next;
   }
@@ -180,6 +136,22 @@ export class StreamRoom extends DurableObject<Env> {
     if (Date.now() - this.lastReportAt >= REPORT_INTERVAL_MS) this.reportConnections();
     this.sweeping = this.ctx.getWebSockets().length > closures.length;
     if (this.sweeping) await this.ctx.storage.setAlarm(Date.now() + SWEEP_INTERVAL_MS);
+  }
+
+  /** Decides at arrival whether a message is within the socket's budget and well-formed. */
+  private read(ws: WebSocket, subscriber: Subscriber, message: string | ArrayBuffer): Parsed {
+    if (!this.budget.take(ws, Date.now())) {
+      countRateLimitRefusal(this.env, this.ctx, { reason: "rate_limit_exceeded", tier: subscriber.tier });
+      const limits = `at most ${MESSAGES_PER_SECOND} messages per second (bursts of ${MESSAGE_BURST})`;
+      return {
+        ok: false,
+        error: { code: "rate_limit_exceeded", message: `A socket may send ${limits}; this one was dropped.` },
+      };
+    }
+    if (typeof message !== "string") {
+      return { ok: false, error: { code: "validation_error", message: "Messages must be JSON text, not binary." } };
+    }
+    return parseCommand(subscriber.endpoint, message);
   }
 
   /** Runs one validated command: checks symbols exist, applies it to the attachment, acknowledges. */
@@ -238,27 +210,6 @@ export class StreamRoom extends DurableObject<Env> {
     return this.index;
   }
 
-  /** True when `timestamp` is not older than the newest already published under `key`. */
-  private isNewest(key: string, timestamp: string): boolean {
-    const time = Date.parse(timestamp);
-    if (Number.isNaN(time)) return true;
-    if (time < (this.newest.get(key) ?? Number.NEGATIVE_INFINITY)) return false;
-    this.newest.set(key, time);
-    return true;
-  }
-
-  /** Token bucket per socket, in memory: a socket that sent nothing for a while (or a woken room) starts full. */
-  private allowMessage(ws: WebSocket): boolean {
-    const now = Date.now();
-    const bucket = this.buckets.get(ws) ?? { tokens: MESSAGE_BURST, at: now };
-    bucket.tokens = Math.min(MESSAGE_BURST, bucket.tokens + ((now - bucket.at) / 1000) * MESSAGES_PER_SECOND);
-    bucket.at = now;
-    this.buckets.set(ws, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
-  }
-
   private closeSocket(ws: WebSocket, code: number, reason: string): void {
     this.forget(ws);
     try {
@@ -313,15 +264,6 @@ export class StreamRoom extends DurableObject<Env> {
     if (this.sweeping) return;
     this.sweeping = true;
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + SWEEP_INTERVAL_MS);
-  }
-}
-
-function send(ws: WebSocket, frame: string): number {
-  try {
-    ws.send(frame);
-    return 1;
-  } catch {
-    return 0; // closing: its close event removes it
   }
 }
 

@@ -19,8 +19,6 @@ export const IDLE_TIMEOUT_MS = 40_000;
 export const CLOSE_CODES = {
   /** A message over 1 MiB. */
   tooLarge: 1009,
-  /** Something unexpected; reconnect. */
-  internalError: 1011,
   /** The credential expired or was revoked: reconnect with a fresh one. */
   credentialEnded: 4401,
   /** Silent for longer than `IDLE_TIMEOUT_MS`. */
