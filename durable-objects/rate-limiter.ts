@@ -9,6 +9,7 @@ import {
   type SubjectState,
 } from "../src/services/ratelimit/decide";
 import { absorb, isPending, nothingPending, type Pending, SubjectStore } from "./rate-limiter-store";
+import { SeenSignatures } from "./seen-signatures";
 
 /** How long a subject stays stored after it has gone quiet, so brief pauses do not churn storage. */
 export const IDLE_GRACE_MS = 60_000;
@@ -30,13 +31,14 @@ export const FLUSH_DELAY_MS = 50;
  * admissions, never a pause. An alarm deletes the storage once the subject is
  * indistinguishable from a new one (buckets full, no pause to remember).
  *
- * Other per-subject concerns (e.g. the API-keys capability's store of seen request
- * signatures) belong here as further RPC methods beside `check`, each with its own tables in
- * `SubjectStore` and its own term in `quietUntil`.
+ * Other per-subject concerns belong here as further RPC methods beside `check`, each with its
+ * own tables and its own term in `quietUntil`: an API key's object also keeps the replay store
+ * of its signed requests (`claimSignature`).
  */
 export class RateLimiter extends DurableObject<Env> {
   private state: SubjectState = emptyState();
   private readonly store: SubjectStore;
+  private readonly signatures: SeenSignatures;
   private pending: Pending = nothingPending();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** The scheduled alarm (epoch ms), null when none is set. */
@@ -45,8 +47,10 @@ export class RateLimiter extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SubjectStore(ctx.storage.sql);
+    this.signatures = new SeenSignatures(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       this.store.ensureSchema();
+      this.signatures.load();
       this.state = this.store.load();
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -81,6 +85,22 @@ export class RateLimiter extends DurableObject<Env> {
     return decision;
   }
 
+  /**
+   * Admits a signed request's signature once until `expiresAt` (epoch ms); false when it was
+   * seen before. Synchronous, like `check`, so of two identical concurrent requests one wins.
+   */
+  claimSignature(signature: string, expiresAt: number): boolean {
+    const now = Date.now();
+    const fresh = this.signatures.claim(signature, expiresAt, now);
+    if (this.alarmAt === null) {
+      this.scheduleCleanup(Math.max(this.quietUntil(), now) + IDLE_GRACE_MS).catch((err: unknown) => {
+        this.alarmAt = null;
+        logger.error("rate_limiter_alarm_failed", { error: err instanceof Error ? err.message : String(err) });
+      });
+    }
+    return fresh;
+  }
+
   /** Deletes the subject's storage once it is quiet; otherwise looks again when it should be. */
   override async alarm(): Promise<void> {
     const now = Date.now();
@@ -94,6 +114,7 @@ export class RateLimiter extends DurableObject<Env> {
     this.state = emptyState();
     this.alarmAt = null;
     this.store.forget();
+    this.signatures.forget();
     await this.ctx.storage.deleteAll();
   }
 
@@ -118,7 +139,7 @@ export class RateLimiter extends DurableObject<Env> {
 
   /** Epoch ms after which forgetting this subject changes no future decision. */
   private quietUntil(): number {
-    return quietAt(this.state);
+    return Math.max(quietAt(this.state), this.signatures.quietUntil());
   }
 
   private scheduleCleanup(at: number): Promise<void> {

@@ -21,10 +21,10 @@ function saveState(state) {
 }
 
 /** POSTs JSON to the API; resolves to `{ status, body }` (body null when not JSON). */
-async function postJson(url, path, body) {
+async function postJson(url, path, body, headers = {}) {
   const res = await fetch(`${url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
   const text = await res.text();
@@ -78,6 +78,42 @@ async function ensureAccount({ url, state, log }, who, email, role) {
   if (!known) log(`created the ${who} account: ${email} / ${password} (kept in .demo-credentials.json)`);
 }
 
+const DEMO_KEY_SCOPES = [
+  "read:market",
+  "read:analysis",
+  "read:tokens",
+  "read:portfolio",
+  "write:trading",
+  "write:monitor",
+];
+
+/**
+ * A demo API key for the trader, made once. Its key and secret are printed that one time (the
+ * server keeps only a hash and a ciphertext); the seed state remembers only the key id.
+ * @param {SeedContext} ctx
+ */
+async function seedApiKey({ url, state, log }) {
+  const token = await accessToken(url, state, "trader");
+  const authorization = `Bearer ${token}`;
+  if (state.apiKey?.key_id) {
+    const res = await fetch(`${url}/api/v1/keys/${state.apiKey.key_id}`, { headers: { authorization } });
+    if (res.status === 200 && (await res.json()).status === "active") return;
+  }
+  const res = await postJson(url, "/api/v1/keys", { name: "demo (seed)", scopes: DEMO_KEY_SCOPES }, { authorization });
+  if (res.status !== 201)
+    throw new Error(`creating the demo API key failed: ${res.status} ${res.body?.error?.code ?? ""}`);
+  const { key_id, api_key, api_secret } = res.body;
+  state.apiKey = { key_id };
+  log(`created a demo API key for the trader (${key_id}); shown only now, not stored anywhere:`);
+  log(`  API_KEY=${api_key}`);
+  log(`  API_SECRET=${api_secret}`);
+  log(`  curl -s ${url}/api/v1/me -H "X-API-Key: $API_KEY"`);
+  log('  signed (key management, portfolio writes): see README, "API keys and request signing"');
+  log(
+    `  TS=$(node -p 'Date.now()'); SIG=$(printf '%s' "\${TS}GET/api/v1/keys" | openssl dgst -sha256 -hmac "$API_SECRET" | sed 's/^.* //'); curl -s ${url}/api/v1/keys -H "X-API-Key: $API_KEY" -H "X-API-Timestamp: $TS" -H "X-API-Signature: $SIG"`,
+  );
+}
+
 /**
  * Seed steps, in order. Each gets `{ url, vars, state, log }`, may call the API, may record
  * what it created in `state`, and must be safe to run again.
@@ -86,6 +122,7 @@ async function ensureAccount({ url, state, log }, who, email, role) {
 export const STEPS = [
   { name: "accounts", run: seedAccounts },
   { name: "candles", run: seedCandles },
+  { name: "api-key", run: seedApiKey },
 ];
 
 /**

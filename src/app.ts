@@ -10,6 +10,7 @@ import { getConfig } from "./config";
 import { ApiError, type ErrorCode, errorBody } from "./errors";
 import { logger } from "./lib/log";
 import { authenticate } from "./middleware/auth";
+import { keyUsage } from "./middleware/key-usage";
 import { observe } from "./middleware/observe";
 import { rateLimit, rateLimitEarlyRefusals } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
@@ -145,6 +146,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // Rate limiting, part 1: requests refused before the limiter runs are charged to their IP.
   app.use("/api/v1/*", rateLimitEarlyRefusals());
   // (IP block guard: audit/admin capability.)
+  // API-key usage counts (API-keys capability): wraps authentication to see a known key's refusals.
+  app.use("/api/v1/*", keyUsage());
   app.use("/api/v1/*", authenticate());
   // (Rate limiting: rate-limit capability.)
   app.use("/api/v1/*", rateLimit());

@@ -45,6 +45,8 @@ export interface AppVariables {
   clientIp: string;
   /** Request start, `performance.now()`-style milliseconds. */
   startedAt: number;
+  /** The API key presented, once identified, even when it is then refused (its usage counts the refusal). */
+  apiKeyId?: string;
   /** The rate limiter's verdict for this request (set once it has been consulted). */
   rateLimit?: RateLimitOutcome;
 }

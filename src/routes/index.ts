@@ -1,10 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../types";
+import { adminKeyRoutes } from "./admin-keys";
 import { authRoutes } from "./auth";
 import { walletAuthRoutes } from "./auth-wallet";
 import { docsRoutes } from "./docs";
 import { healthRoutes } from "./health";
 import { jwksRoutes } from "./jwks";
+import { keyRoutes } from "./keys";
 import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
@@ -14,6 +16,7 @@ import { wsRoutes } from "./ws";
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
+  app.route("/", keyRoutes).route("/", adminKeyRoutes);
   app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
   app.route("/", metricsRoutes);
   app.route("/", marketRoutes);
