@@ -9,6 +9,7 @@ import { CLOSE_CODES } from "../../src/services/realtime/protocol";
 import type { Role, Scope } from "../../src/types";
 import { claimsOf, post, signedInUser } from "../auth-helpers";
 import { expectError, tokenFor } from "../helpers";
+import { account, createKey, send } from "../key-helpers";
 import { type Client, connect, roomOf, upgrade } from "../ws-helpers";
 
 const open: Client[] = [];
@@ -87,6 +88,38 @@ describe("WebSocket upgrades: credentials are checked before upgrading", () => {
     open.push(market);
   });
 
+  it("refuses /ws/alerts to a developer's API key without read:tokens, in X-API-Key and in ?token=", async () => {
+    const developer = await account("developer");
+    const key = await createKey(developer.headers, { scopes: ["read:market"] });
+    for (const res of [
+      await upgrade("/ws/alerts", { "X-API-Key": key.api_key }),
+      await upgrade(`/ws/alerts?token=${key.api_key}`),
+      await upgrade("/ws/alerts", { Authorization: `Bearer ${key.api_key}` }),
+    ]) {
+      expect(res.webSocket).toBeNull();
+      const err = await expectError(res, 403, "forbidden");
+      expect(err.details).toEqual({ required_scopes: ["read:tokens"] });
+    }
+    // The same key opens what its scopes allow.
+    open.push(await connect(`/ws/market?token=${key.api_key}`));
+  });
+
+  it("opens /ws/alerts with an API key that holds read:tokens", async () => {
+    const developer = await account("developer");
+    const key = await createKey(developer.headers, { scopes: ["read:tokens"] });
+    const client = await connect("/ws/alerts", { "X-API-Key": key.api_key });
+    open.push(client);
+    expect(await client.request({ action: "subscribe", channel: "anomalies" })).toMatchObject({ type: "subscribed" });
+  });
+
+  it("refuses an API key whose companion bearer token names another account, as REST does", async () => {
+    const developer = await account("developer");
+    const key = await createKey(developer.headers, { scopes: ["read:market"] });
+    const res = await upgrade("/ws/market", { "X-API-Key": key.api_key, ...(await account("developer")).headers });
+    expect(res.webSocket).toBeNull();
+    await expectError(res, 401, "invalid_token");
+  });
+
   it("refuses /ws/market to a token without read:market with 403 forbidden", async () => {
     const token = await tokenWithScopes("developer", ["read:tokens"]);
     await expectError(await upgrade("/ws/market", bearer(token)), 403, "forbidden");
@@ -152,6 +185,25 @@ describe("WebSocket sessions end with their credential", () => {
 
     expect(await runDurableObjectAlarm(roomOf(user.user_id))).toBe(true);
     expect(await client.closeEvent()).toEqual({ code: CLOSE_CODES.credentialEnded, reason: expect.any(String) });
+  });
+
+  it("closes a socket with 4401 once its API key is revoked, and keeps the owner's other sockets", async () => {
+    const developer = await account("developer");
+    const [revoked, kept] = [
+      await createKey(developer.headers, { scopes: ["read:market"] }),
+      await createKey(developer.headers, { scopes: ["read:market"] }),
+    ];
+    const [doomed, survivor] = [
+      await connect(`/ws/market?token=${revoked.api_key}`),
+      await connect(`/ws/market?token=${kept.api_key}`),
+    ];
+    open.push(doomed, survivor);
+    expect((await send("DELETE", `/api/v1/keys/${revoked.key_id}`, developer.headers)).status).toBe(204);
+
+    expect(await runDurableObjectAlarm(roomOf(developer.userId))).toBe(true);
+    expect(await doomed.closeEvent()).toEqual({ code: CLOSE_CODES.credentialEnded, reason: expect.any(String) });
+    survivor.send("ping");
+    expect(await survivor.nextText()).toBe("pong");
   });
 
   it("keeps a socket whose session is alive, and closes it with 4401 once its token expires", async () => {
