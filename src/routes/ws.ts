@@ -38,7 +38,7 @@ answer is \`pong\`); a socket silent for more than 40 s is closed with code 4408
 \`{"action": "subscribe"|"unsubscribe", "channel": …}\`; each applied one is acknowledged with
 \`{"type": "subscribed"|"unsubscribed", "channel", …}\` echoing what it changed, and each
 invalid one gets \`{"type": "error", "error": {"code", "message"}}\` with the socket left open.
-A socket whose credential expires or whose session is revoked is closed with 4401. An account
+A socket whose credential expires or is revoked (logout, key revoked or suspended) is closed with 4401. An account
 holds at most \`WS_MAX_CONNECTIONS_PER_ACCOUNT\` (default 100) sockets over both endpoints;
 beyond it the upgrade gets 429 \`rate_limit_exceeded\` with \`details.reason: "connection_limit"\`.`;
 
