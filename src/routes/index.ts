@@ -11,6 +11,7 @@ import { keyRoutes } from "./keys";
 import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
+import { wsRoutes } from "./ws";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -21,4 +22,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", metricsRoutes);
   app.route("/", marketRoutes);
   app.route("/", analysisRoutes);
+  app.route("/", wsRoutes);
 }
