@@ -1,4 +1,5 @@
 import { logger } from "../lib/log";
+import { analysisTraining } from "./analysis-training";
 import { identityCleanup } from "./identity-cleanup";
 import { pullMarketUpstream } from "./market-pull";
 import { solanaAnomalyScan, solanaRpcPull } from "./solana";
@@ -15,7 +16,10 @@ export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = 
     { name: "solana-rpc-pull", run: solanaRpcPull },
     { name: "solana-anomaly-scan", run: solanaAnomalyScan },
   ],
-  "*/5 * * * *": [{ name: "identity-cleanup", run: identityCleanup }],
+  "*/5 * * * *": [
+    { name: "identity-cleanup", run: identityCleanup },
+    { name: "analysis-training", run: analysisTraining },
+  ],
   "17 3 * * *": [],
 };
 

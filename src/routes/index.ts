@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../types";
 import { adminKeyRoutes } from "./admin-keys";
+import { analysisRoutes } from "./analysis";
 import { authRoutes } from "./auth";
 import { walletAuthRoutes } from "./auth-wallet";
 import { docsRoutes } from "./docs";
@@ -12,6 +13,7 @@ import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
 import { solanaRoutes } from "./solana";
 import { solanaIngestRoutes } from "./solana-ingest";
+import { wsRoutes } from "./ws";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -22,4 +24,6 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", metricsRoutes);
   app.route("/", marketRoutes);
   app.route("/", solanaRoutes).route("/", solanaIngestRoutes);
+  app.route("/", analysisRoutes);
+  app.route("/", wsRoutes);
 }
