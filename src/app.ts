@@ -9,8 +9,11 @@ import { API_VERSION } from "./app-info";
 import { getConfig } from "./config";
 import { ApiError, type ErrorCode, errorBody } from "./errors";
 import { logger } from "./lib/log";
+import { auditRequests } from "./middleware/audit";
 import { authenticate } from "./middleware/auth";
+import { ipGuard } from "./middleware/ip-guard";
 import { requestId } from "./middleware/request-id";
+import { tradingHaltGuard } from "./middleware/trading-halt";
 import { enforceHttps } from "./middleware/transport";
 import { registerRoutes } from "./routes";
 import { ERROR_RESPONSES, ErrorSchema } from "./schemas/common";
@@ -91,6 +94,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
   // (Metrics and request logs: observability capability.)
   // (Audit of every request: audit capability.)
+  app.use("*", auditRequests());
   app.use(
     "*",
     secureHeaders({
@@ -140,6 +144,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   );
 
   // (IP block guard: audit/admin capability.)
+  app.use("/api/v1/*", ipGuard());
+  app.use("/ws/*", ipGuard());
+  app.use("/api/v1/portfolio/*", tradingHaltGuard());
   app.use("/api/v1/*", authenticate());
   // (Rate limiting: rate-limit capability.)
 

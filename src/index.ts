@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import { runScheduled } from "./cron";
 
+export { AuditSequencer } from "../durable-objects/audit-sequencer";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 
 const app = createApp();

@@ -1,4 +1,5 @@
 import type { Config } from "./config";
+import type { RecordedEvent } from "./services/audit/record";
 
 /** Scopes of API.md "Roles and scopes". */
 export const SCOPES = [
@@ -42,6 +43,8 @@ export interface AppVariables {
   clientIp: string;
   /** Request start, `performance.now()`-style milliseconds. */
   startedAt: number;
+  /** Domain events recorded during the request, written with its `api.request` entry. */
+  auditEvents?: RecordedEvent[] | undefined;
 }
 
 export interface AppEnv {

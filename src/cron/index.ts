@@ -1,4 +1,6 @@
 import { logger } from "../lib/log";
+import { auditMonitor } from "./audit-monitor";
+import { auditRetention } from "./audit-retention";
 import { identityCleanup } from "./identity-cleanup";
 
 /** A background job run by a Cron Trigger. Jobs log their own failures and never throw. */
@@ -8,9 +10,9 @@ export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) =
  * Which jobs each cron expression of wrangler.toml runs. Later capabilities add their jobs here.
  */
 export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = {
-  "* * * * *": [],
+  "* * * * *": [{ name: "audit-monitor", run: auditMonitor }],
   "*/5 * * * *": [{ name: "identity-cleanup", run: identityCleanup }],
-  "17 3 * * *": [],
+  "17 3 * * *": [{ name: "audit-retention", run: auditRetention }],
 };
 
 /** The Worker's `scheduled` handler: runs the jobs of the firing cron, isolating their failures. */

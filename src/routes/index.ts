@@ -1,5 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../types";
+import { adminRoutes } from "./admin";
+import { auditLogRoutes } from "./audit-logs";
 import { authRoutes } from "./auth";
 import { walletAuthRoutes } from "./auth-wallet";
 import { docsRoutes } from "./docs";
@@ -12,4 +14,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
   app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
+  app.route("/", auditLogRoutes).route("/", adminRoutes);
 }
