@@ -174,7 +174,11 @@ export class AuditSequencer extends DurableObject<Env> {
         return;
       }
       try {
-        await insertAuditRows(this.env.DB, rows);
+        const conflicts = await insertAuditRows(this.env.DB, rows);
+        if (conflicts.length > 0) {
+          // Someone wrote rows at sequence numbers only this object assigns; verify will flag them.
+          logger.error("audit_sequence_conflict", { seqs: conflicts.map((r) => r.seq).slice(0, 20) });
+        }
       } catch (err) {
         logger.error("audit_delivery_failed", {
           pending_from: rows[0]?.seq,

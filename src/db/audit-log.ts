@@ -7,14 +7,15 @@ const COLUMNS =
 
 /**
  * Inserts chained rows in one batch (one transaction). `OR IGNORE` on the primary key makes a
- * retried delivery of rows that did land a no-op instead of an error.
+ * retried delivery of rows that did land a no-op instead of an error. Returns the rows whose
+ * sequence number was already taken by a row with another hash: never a retry, always tampering.
  */
-export async function insertAuditRows(db: D1Database, rows: AuditRow[]): Promise<void> {
-  if (rows.length === 0) return;
+export async function insertAuditRows(db: D1Database, rows: AuditRow[]): Promise<AuditRow[]> {
+  if (rows.length === 0) return [];
   const insert = db.prepare(
     `INSERT OR IGNORE INTO audit_log (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`,
   );
-  await db.batch(
+  const results = await db.batch(
     rows.map((r) =>
       insert.bind(
         r.seq,
@@ -36,6 +37,14 @@ export async function insertAuditRows(db: D1Database, rows: AuditRow[]): Promise
       ),
     ),
   );
+  const ignored = rows.filter((_, i) => (results[i]?.meta.changes ?? 1) === 0);
+  if (ignored.length === 0) return [];
+  const stored = new Map<number, string>();
+  for (const row of ignored) {
+    const found = await db.prepare("SELECT hash FROM audit_log WHERE seq = ?1").bind(row.seq).first<{ hash: string }>();
+    if (found) stored.set(row.seq, found.hash);
+  }
+  return ignored.filter((row) => stored.get(row.seq) !== row.hash);
 }
 
 /** Filters of `GET /audit-logs`; `after` is the keyset position (newest first). */
