@@ -35,3 +35,14 @@ export function callFrom(ip: string, path: string, init: RequestInit & { country
   headers.set("CF-Connecting-IP", ip);
   return call(path, { ...rest, headers, ...(country ? { cf: { country } } : {}) } as RequestInit);
 }
+
+/** Polls `check` until it returns a value other than undefined (background work under waitUntil). */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

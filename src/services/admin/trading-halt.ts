@@ -94,3 +94,9 @@ export async function setTradingHalt(
   cached = { state, readAt: input.now };
   return state;
 }
+
+/** Drops this isolate's copy, as a fresh isolate starts (for tests of the cold path). */
+export function forgetTradingHalt(): void {
+  cached = null;
+  reading = null;
+}
