@@ -11,6 +11,23 @@ export const TEST_BINDINGS = {
   ADMIN_EMAILS: "admin@parapet.test",
   SOLANA_WEBHOOK_SECRET: "test-webhook-secret-0123456789",
   CORS_ORIGINS: "https://app.parapet.test",
+  // Generous rate limits so other capabilities' tests are never throttled; the rate-limit tests
+  // drop every RATE_LIMIT_* binding to run with API.md's defaults (test/rate-limit-helpers.ts).
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: "100000",
+  RATE_LIMIT_ANONYMOUS_BURST: "100000",
+  RATE_LIMIT_JWT_PER_MINUTE: "100000",
+  RATE_LIMIT_JWT_BURST: "100000",
+  RATE_LIMIT_BASIC_PER_MINUTE: "100000",
+  RATE_LIMIT_BASIC_BURST: "100000",
+  RATE_LIMIT_PREMIUM_PER_MINUTE: "100000",
+  RATE_LIMIT_PREMIUM_BURST: "100000",
+  RATE_LIMIT_ENTERPRISE_PER_MINUTE: "100000",
+  RATE_LIMIT_ENTERPRISE_BURST: "100000",
+  RATE_LIMIT_MARKET_PER_SECOND: "10000",
+  RATE_LIMIT_TRADING_PER_SECOND: "10000",
+  RATE_LIMIT_ACCOUNT_PER_SECOND: "10000",
+  RATE_LIMIT_TOKEN_PER_SECOND: "10000",
+  RATE_LIMIT_AUTH_PER_SECOND: "10000",
 };
 
 export default defineConfig(async () => {

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { loadCandleDir } from "./lib/candles.mjs";
 import { ROOT } from "./lib/local-server.mjs";
 
 const CREDENTIALS = join(ROOT, ".demo-credentials.json");
@@ -20,10 +21,10 @@ function saveState(state) {
 }
 
 /** POSTs JSON to the API; resolves to `{ status, body }` (body null when not JSON). */
-async function postJson(url, path, body) {
+async function postJson(url, path, body, headers = {}) {
   const res = await fetch(`${url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
   const text = await res.text();
@@ -77,21 +78,75 @@ async function ensureAccount({ url, state, log }, who, email, role) {
   if (!known) log(`created the ${who} account: ${email} / ${password} (kept in .demo-credentials.json)`);
 }
 
+const DEMO_KEY_SCOPES = [
+  "read:market",
+  "read:analysis",
+  "read:tokens",
+  "read:portfolio",
+  "write:trading",
+  "write:monitor",
+];
+
+/**
+ * A demo API key for the trader, made once. Its key and secret are printed that one time (the
+ * server keeps only a hash and a ciphertext); the seed state remembers only the key id.
+ * @param {SeedContext} ctx
+ */
+async function seedApiKey({ url, state, log }) {
+  const token = await accessToken(url, state, "trader");
+  const authorization = `Bearer ${token}`;
+  if (state.apiKey?.key_id) {
+    const res = await fetch(`${url}/api/v1/keys/${state.apiKey.key_id}`, { headers: { authorization } });
+    if (res.status === 200 && (await res.json()).status === "active") return;
+  }
+  const res = await postJson(url, "/api/v1/keys", { name: "demo (seed)", scopes: DEMO_KEY_SCOPES }, { authorization });
+  if (res.status !== 201)
+    throw new Error(`creating the demo API key failed: ${res.status} ${res.body?.error?.code ?? ""}`);
+  const { key_id, api_key, api_secret } = res.body;
+  state.apiKey = { key_id };
+  log(`created a demo API key for the trader (${key_id}); shown only now, not stored anywhere:`);
+  log(`  API_KEY=${api_key}`);
+  log(`  API_SECRET=${api_secret}`);
+  log(`  curl -s ${url}/api/v1/me -H "X-API-Key: $API_KEY"`);
+  log('  signed (key management, portfolio writes): see README, "API keys and request signing"');
+  log(
+    `  TS=$(node -p 'Date.now()'); SIG=$(printf '%s' "\${TS}GET/api/v1/keys" | openssl dgst -sha256 -hmac "$API_SECRET" | sed 's/^.* //'); curl -s ${url}/api/v1/keys -H "X-API-Key: $API_KEY" -H "X-API-Timestamp: $TS" -H "X-API-Signature: $SIG"`,
+  );
+}
+
 /**
  * Seed steps, in order. Each gets `{ url, vars, state, log }`, may call the API, may record
  * what it created in `state`, and must be safe to run again.
  */
+// biome-ignore format: one step per line keeps each capability's addition a one-line merge.
 export const STEPS = [
-  {
-    name: "accounts",
-    // An admin (the first ADMIN_EMAILS address) and a trader, with random passwords made on first run.
-    run: async (ctx) => {
-      const adminEmail = (ctx.vars.ADMIN_EMAILS ?? "").split(",")[0]?.trim().toLowerCase() || "admin@parapet.local";
-      await ensureAccount(ctx, "admin", adminEmail, "admin");
-      await ensureAccount(ctx, "trader", "trader@parapet.local", "trader");
-    },
-  },
+  { name: "accounts", run: seedAccounts },
+  { name: "candles", run: seedCandles },
+  { name: "api-key", run: seedApiKey },
 ];
+
+/**
+ * @typedef {{ url: string, vars: Record<string, string>, state: any, log: (line: string) => void }} SeedContext
+ */
+
+/**
+ * An admin (the first ADMIN_EMAILS address) and a trader, with random passwords made on first run.
+ * @param {SeedContext} ctx
+ */
+async function seedAccounts(ctx) {
+  const adminEmail = (ctx.vars.ADMIN_EMAILS ?? "").split(",")[0]?.trim().toLowerCase() || "admin@parapet.local";
+  await ensureAccount(ctx, "admin", adminEmail, "admin");
+  await ensureAccount(ctx, "trader", "trader@parapet.local", "trader");
+}
+
+/**
+ * Market data: the real Binance candles of data/candles, through the ingest API (skips loaded files).
+ * @param {SeedContext} ctx
+ */
+async function seedCandles({ url, state, log }) {
+  const token = await accessToken(url, state, "admin");
+  await loadCandleDir({ url, token, dir: join(ROOT, "data", "candles"), log });
+}
 
 /** Runs every seed step against the server at `url`. */
 export async function seed(url, vars = {}) {

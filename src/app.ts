@@ -12,6 +12,9 @@ import { logger } from "./lib/log";
 import { auditRequests } from "./middleware/audit";
 import { authenticate } from "./middleware/auth";
 import { ipGuard } from "./middleware/ip-guard";
+import { keyUsage } from "./middleware/key-usage";
+import { observe } from "./middleware/observe";
+import { rateLimit, rateLimitEarlyRefusals } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
 import { tradingHaltGuard } from "./middleware/trading-halt";
 import { enforceHttps } from "./middleware/transport";
@@ -93,6 +96,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     await next();
   });
   // (Metrics and request logs: observability capability.)
+  app.use("*", observe());
   // (Audit of every request: audit capability.)
   app.use("*", auditRequests());
   app.use(
@@ -143,19 +147,25 @@ export function createApp(): OpenAPIHono<AppEnv> {
     }),
   );
 
+  // Rate limiting, part 1: requests refused before the limiter runs are charged to their IP.
+  app.use("/api/v1/*", rateLimitEarlyRefusals());
   // (IP block guard: audit/admin capability.)
   app.use("/api/v1/*", ipGuard());
   app.use("/ws/*", ipGuard());
   app.use("/api/v1/portfolio/*", tradingHaltGuard());
+  // API-key usage counts (API-keys capability): wraps authentication to see a known key's refusals.
+  app.use("/api/v1/*", keyUsage());
   app.use("/api/v1/*", authenticate());
   // (Rate limiting: rate-limit capability.)
+  app.use("/api/v1/*", rateLimit());
 
   registerRoutes(app);
 
   app.openAPIRegistry.register("Error", ErrorSchema);
-  for (const { name, description } of Object.values(ERROR_RESPONSES)) {
+  for (const { name, description, ...more } of Object.values(ERROR_RESPONSES)) {
     app.openAPIRegistry.registerComponent("responses", name, {
       description,
+      ...more, // the 429's Retry-After and X-RateLimit-* headers
       content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
     });
   }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CATEGORIES, type Category } from "./services/ratelimit/decide";
 
 const bool = (fallback: boolean) =>
   z
@@ -54,6 +55,21 @@ const httpUrl = z
     }
   });
 
+const intervalList = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const items = (v === undefined || v.trim() === "" ? fallback : v).split(",").map((s) => s.trim());
+      const known = ["1m", "5m", "1h", "1d"] as const;
+      const bad = items.filter((s) => !(known as readonly string[]).includes(s));
+      if (bad.length > 0 || items.length === 0) {
+        ctx.addIssue({ code: "custom", message: `must be a comma-separated list of 1m, 5m, 1h, 1d; got "${v}"` });
+        return z.NEVER;
+      }
+      return [...new Set(items)] as Array<(typeof known)[number]>;
+    });
+
 const decimalString = (fallback: string) =>
   z
     .string()
@@ -65,6 +81,27 @@ const decimalString = (fallback: string) =>
         return z.NEVER;
       }
       return value;
+    });
+
+const categoryList = (fallback: Category[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return fallback;
+      const items = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0 && s !== "none");
+      const unknown = items.filter((s) => !(CATEGORIES as readonly string[]).includes(s));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `unknown categories ${unknown.join(", ")} (use ${CATEGORIES.join(", ")})`,
+        });
+        return z.NEVER;
+      }
+      return items as Category[];
     });
 
 /**
@@ -88,10 +125,42 @@ export const ConfigSchema = z
     SOLANA_WEBHOOK_SECRET: optionalString,
     SOLANA_RPC_URL: httpUrl,
     MARKET_UPSTREAM_URL: httpUrl,
+    MARKET_UPSTREAM_INTERVALS: intervalList("1m,1h,1d"),
+    MARKET_UPSTREAM_EXCHANGE: z
+      .string()
+      .regex(/^[a-z0-9_.-]{1,32}$/, "must be 1-32 of a-z, 0-9, _ . -")
+      .default("binance"),
+    MARKET_PRICE_MAX_AGE_SECONDS: int(120, 5, 86_400),
     WHALE_USD_THRESHOLD: int(100_000, 1, 1_000_000_000_000),
     STARTING_BALANCE: decimalString("100000.00"),
     AUDIT_RETENTION_DAYS: int(730, 1, 36_500),
     CORS_ORIGINS: list,
+    // Metrics aggregator shards; keep it fixed once deployed (totals live in their shard).
+    METRICS_SHARDS: int(4, 1, 32),
+    // Rate limits (README, "Rate limits"): per-minute rate and burst per tier, per-second caps
+    // per endpoint category, abuse pauses, and the fail policy when the limiter is unreachable.
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(60, 1, 100_000),
+    RATE_LIMIT_ANONYMOUS_BURST: int(100, 1, 100_000),
+    RATE_LIMIT_JWT_PER_MINUTE: int(120, 1, 100_000),
+    RATE_LIMIT_JWT_BURST: int(200, 1, 100_000),
+    RATE_LIMIT_BASIC_PER_MINUTE: int(300, 1, 100_000),
+    RATE_LIMIT_BASIC_BURST: int(500, 1, 100_000),
+    RATE_LIMIT_PREMIUM_PER_MINUTE: int(1000, 1, 100_000),
+    RATE_LIMIT_PREMIUM_BURST: int(1500, 1, 100_000),
+    RATE_LIMIT_ENTERPRISE_PER_MINUTE: int(1000, 1, 100_000),
+    RATE_LIMIT_ENTERPRISE_BURST: int(1500, 1, 100_000),
+    RATE_LIMIT_MARKET_PER_SECOND: int(100, 1, 10_000),
+    RATE_LIMIT_TRADING_PER_SECOND: int(50, 1, 10_000),
+    RATE_LIMIT_ACCOUNT_PER_SECOND: int(25, 1, 10_000),
+    RATE_LIMIT_TOKEN_PER_SECOND: int(10, 1, 10_000),
+    RATE_LIMIT_AUTH_PER_SECOND: int(5, 1, 10_000),
+    RATE_LIMIT_SUSPEND_AFTER: int(100, 1, 10_000),
+    RATE_LIMIT_SUSPEND_WINDOW_SECONDS: int(60, 1, 3600),
+    RATE_LIMIT_SUSPEND_SECONDS: int(60, 1, 86_400),
+    RATE_LIMIT_SUSPEND_MAX_SECONDS: int(3600, 1, 604_800),
+    RATE_LIMIT_ESCALATION_WINDOW_SECONDS: int(3600, 1, 604_800),
+    RATE_LIMIT_FAIL_CLOSED: categoryList(["trading", "auth"]),
+    RATE_LIMIT_TIMEOUT_MS: int(1000, 10, 30_000),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.JWT_ALG === "HS256") {
@@ -105,6 +174,13 @@ export const ConfigSchema = z
         code: "custom",
         path: ["JWT_PRIVATE_KEY"],
         message: `is required when JWT_ALG=${cfg.JWT_ALG}`,
+      });
+    }
+    if (cfg.RATE_LIMIT_SUSPEND_MAX_SECONDS < cfg.RATE_LIMIT_SUSPEND_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RATE_LIMIT_SUSPEND_MAX_SECONDS"],
+        message: "must be at least RATE_LIMIT_SUSPEND_SECONDS",
       });
     }
     if (decodeBase64Length(cfg.ENCRYPTION_KEY) !== 32) {

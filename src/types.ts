@@ -1,5 +1,6 @@
 import type { Config } from "./config";
 import type { RecordedEvent } from "./services/audit/record";
+import type { RateLimitOutcome } from "./services/ratelimit/policy";
 
 /** Scopes of API.md "Roles and scopes". */
 export const SCOPES = [
@@ -31,6 +32,8 @@ export interface Principal {
   wallet?: string;
   /** Session (refresh-token family) of a JWT, the `sid` claim. */
   session_id?: string;
+  /** The key's own limit, set by an admin (enterprise keys); wins over the tier's. */
+  rate_limit?: { rate_per_minute: number; burst: number };
 }
 
 /** Per-request values shared by middleware and handlers. */
@@ -45,6 +48,10 @@ export interface AppVariables {
   startedAt: number;
   /** Domain events recorded during the request, written with its `api.request` entry. */
   auditEvents?: RecordedEvent[] | undefined;
+  /** The API key presented, once identified, even when it is then refused (its usage counts the refusal). */
+  apiKeyId?: string;
+  /** The rate limiter's verdict for this request (set once it has been consulted). */
+  rateLimit?: RateLimitOutcome;
 }
 
 export interface AppEnv {

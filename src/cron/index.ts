@@ -2,6 +2,7 @@ import { logger } from "../lib/log";
 import { auditMonitor } from "./audit-monitor";
 import { auditRetention } from "./audit-retention";
 import { identityCleanup } from "./identity-cleanup";
+import { pullMarketUpstream } from "./market-pull";
 
 /** A background job run by a Cron Trigger. Jobs log their own failures and never throw. */
 export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) => Promise<void>;
@@ -10,7 +11,10 @@ export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) =
  * Which jobs each cron expression of wrangler.toml runs. Later capabilities add their jobs here.
  */
 export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = {
-  "* * * * *": [{ name: "audit-monitor", run: auditMonitor }],
+  "* * * * *": [
+    { name: "market-upstream-pull", run: pullMarketUpstream },
+    { name: "audit-monitor", run: auditMonitor },
+  ],
   "*/5 * * * *": [{ name: "identity-cleanup", run: identityCleanup }],
   "17 3 * * *": [{ name: "audit-retention", run: auditRetention }],
 };

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "../errors";
+import { timingSafeEqual } from "../lib/crypto";
 import { resolveApiKey } from "../services/auth/api-key-auth";
 import { verifyAccessToken } from "../services/auth/jwt";
 import { hasScopes } from "../services/auth/scopes";
@@ -47,6 +48,35 @@ export async function resolvePrincipal(
   };
 }
 
+/**
+ * A request may carry `X-API-Key` and `Authorization` together (seed 001's example sends a JWT
+ * and a key). The key is the credential that counts — its scopes, tier, limits and signing
+ * duty — so the second one can never widen access; but it must not contradict the first:
+ * a different API key is 401 `invalid_api_key`, and a JWT must itself be valid and name the
+ * key's owner (else its own 401, or `invalid_token` for another account).
+ */
+async function checkCompanion(
+  c: Context<AppEnv>,
+  credential: { kind: "jwt" | "api_key"; value: string },
+  principal: Principal,
+): Promise<void> {
+  const authorization = c.req.header("authorization");
+  if (c.req.header("x-api-key") === undefined || authorization === undefined) return;
+  const match = BEARER.exec(authorization.trim());
+  if (!match?.[1]) throw new ApiError("invalid_token", "Authorization must be 'Bearer <token>'.");
+  const other = match[1];
+  if (other.startsWith("pk_")) {
+    if (!timingSafeEqual(other, credential.value)) {
+      throw new ApiError("invalid_api_key", "X-API-Key and Authorization carry different API keys.");
+    }
+    return;
+  }
+  const user = await resolvePrincipal(c, { kind: "jwt", value: other });
+  if (user.user_id !== principal.user_id) {
+    throw new ApiError("invalid_token", "The access token and the API key belong to different accounts.");
+  }
+}
+
 // Sign-in endpoints take no credentials: a stale or expired access token that a client attaches
 // to every request must never stop it from logging in or refreshing.
 const CREDENTIAL_FREE_PREFIX = "/api/v1/auth/";
@@ -61,7 +91,11 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticateMiddleware(c, next) {
     if (c.req.path.startsWith(CREDENTIAL_FREE_PREFIX)) return next();
     const credential = readCredential(c);
-    if (credential) c.set("principal", await resolvePrincipal(c, credential));
+    if (credential) {
+      const principal = await resolvePrincipal(c, credential);
+      await checkCompanion(c, credential, principal);
+      c.set("principal", principal);
+    }
     await next();
   };
 }

@@ -1,18 +1,25 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../types";
 import { adminRoutes } from "./admin";
+import { adminKeyRoutes } from "./admin-keys";
 import { auditLogRoutes } from "./audit-logs";
 import { authRoutes } from "./auth";
 import { walletAuthRoutes } from "./auth-wallet";
 import { docsRoutes } from "./docs";
 import { healthRoutes } from "./health";
 import { jwksRoutes } from "./jwks";
+import { keyRoutes } from "./keys";
+import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
+import { metricsRoutes } from "./metrics";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", healthRoutes);
   app.route("/", docsRoutes);
+  app.route("/", keyRoutes).route("/", adminKeyRoutes);
   app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
   app.route("/", auditLogRoutes).route("/", adminRoutes);
+  app.route("/", metricsRoutes);
+  app.route("/", marketRoutes);
 }

@@ -15,6 +15,25 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
+/**
+ * The rate-limit headers every `/api/v1` response carries (README, "Rate limits"), as OpenAPI
+ * header objects; a route may list them on its success responses with `headers: RATE_LIMIT_HEADERS`.
+ */
+export const RATE_LIMIT_HEADERS = {
+  "X-RateLimit-Limit": {
+    description: "The subject's per-minute rate.",
+    schema: { type: "integer" as const, example: 60 },
+  },
+  "X-RateLimit-Remaining": {
+    description: "Requests that would pass right now (the smaller of the minute bucket and the category cap).",
+    schema: { type: "integer" as const, example: 99 },
+  },
+  "X-RateLimit-Reset": {
+    description: "Epoch seconds when the buckets are full again.",
+    schema: { type: "integer" as const, example: 1767225600 },
+  },
+};
+
 /** Reusable error responses, one per status, registered under `components.responses`. */
 export const ERROR_RESPONSES = {
   400: { name: "BadRequest", description: "`validation_error`: the body, query or path fails its schema." },
@@ -35,6 +54,13 @@ export const ERROR_RESPONSES = {
   429: {
     name: "TooManyRequests",
     description: "`rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds).",
+    headers: {
+      "Retry-After": {
+        description: "Seconds to wait before the request can pass.",
+        schema: { type: "integer" as const, example: 1 },
+      },
+      ...RATE_LIMIT_HEADERS,
+    },
   },
   500: { name: "InternalError", description: "`internal_error` or `AI_002`; never internals." },
   502: { name: "BadGateway", description: "`MARKET_002`: the upstream exchange is unreachable." },

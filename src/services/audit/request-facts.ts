@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { matchedRoutes } from "hono/route";
 import { findTargetHandler, isMiddleware } from "hono/utils/handler";
 import type { AppEnv } from "../../types";
+import { routeTemplate } from "../metrics/labels";
 import type { AuditDraft } from "./chain";
 import type { Waiter } from "./pipeline";
 import { cleanDetails, cleanText } from "./sanitize";
@@ -10,11 +11,6 @@ import { cleanDetails, cleanText } from "./sanitize";
  * What the audit log knows about a request, read from the Hono context: never the raw URL
  * (query strings may carry tokens), headers other than the user agent, or bodies.
  */
-
-/** `/api/v1/market/price/:symbol` → `/api/v1/market/price/{symbol}` (regex constraints dropped). */
-export function routeTemplate(path: string): string {
-  return path.replace(/:([A-Za-z0-9_]+)(\{(?:[^{}]|\{[^{}]*\})*\})?\??/g, "{$1}");
-}
 
 /**
  * The template of the route that answered (`/api/v1/keys/{key_id}`), found from the routing

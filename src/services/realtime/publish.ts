@@ -35,8 +35,14 @@ export async function publishMarket(
   _updates: { tickers?: TickerMessage[]; orderbooks?: OrderbookMessage[] },
 ): Promise<void> {}
 
+/** One alert to deliver, with the accounts that monitor its token (for subscribers that asked for "all my tokens"). */
+export interface AlertDelivery {
+  message: AnomalyAlertMessage;
+  account_ids: string[];
+}
+
 /**
  * Publishes anomaly alerts to `/ws/alerts` rooms. Seam: a no-op until the WebSocket capability
  * lands; the anomaly scanner does not change when it does.
  */
-export async function publishAlerts(_env: Env, _alerts: AnomalyAlertMessage[]): Promise<void> {}
+export async function publishAlerts(_env: Env, _alerts: AlertDelivery[]): Promise<void> {}

@@ -1,5 +1,5 @@
 import type { ErrorCode } from "../../errors";
-import { normaliseIp } from "../../lib/ip";
+import { normalizeIpRange, parseIp } from "../../lib/ip";
 import { logger } from "../../lib/log";
 import { storeSecurityEvent } from "../audit/security-events";
 import { addIpBlock } from "./ip-blocks";
@@ -38,7 +38,8 @@ export async function noteAuthFailure(
   env: Env,
   input: { ip: string; code: ErrorCode; requestId?: string; onBlocked?: (blockId: string, failures: number) => void },
 ): Promise<boolean> {
-  const ip = normaliseIp(input.ip);
+  // A single caller address only (never a range), in its one spelling.
+  const ip = parseIp(input.ip) ? normalizeIpRange(input.ip) : null;
   if (!ip) return false;
   try {
     const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`ip:${ip}`));

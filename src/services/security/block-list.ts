@@ -1,5 +1,5 @@
 import { activeBlocks } from "../../db/ip-blocks";
-import { type IpRange, ipInRange, normaliseIp, parseIp, parseIpRange } from "../../lib/ip";
+import { type IpRange, ipInRange, normalizeIpRange, parseIp, parseIpRange } from "../../lib/ip";
 import { logger } from "../../lib/log";
 
 /**
@@ -33,9 +33,9 @@ export function buildBlockList(rows: Array<{ ip: string; expires_at: number | nu
   for (const row of rows) {
     const range = parseIpRange(row.ip);
     if (!range) continue;
-    const full = range.bits === (range.kind === "ipv4" ? 32 : 128);
+    const full = range.prefix === (range.kind === "ipv4" ? 32 : 128);
     if (full) {
-      const previous = list.exact.get(range.text);
+      const previous = list.exact.get(range.normalized);
       // Two blocks on one address: the longer one wins (null = until removed).
       const longest =
         previous === undefined
@@ -43,7 +43,7 @@ export function buildBlockList(rows: Array<{ ip: string; expires_at: number | nu
           : previous === null || row.expires_at === null
             ? null
             : Math.max(previous, row.expires_at);
-      list.exact.set(range.text, longest);
+      list.exact.set(range.normalized, longest);
     } else {
       list.ranges.push({ range, expiresAt: row.expires_at });
     }
@@ -55,7 +55,7 @@ export function buildBlockList(rows: Array<{ ip: string; expires_at: number | nu
 export function matchBlockList(list: BlockList, ip: string, now: number): boolean {
   const address = parseIp(ip);
   if (!address) return false;
-  const expiresAt = list.exact.get(normaliseIp(ip) ?? "");
+  const expiresAt = list.exact.get(normalizeIpRange(ip) ?? "");
   if (expiresAt !== undefined && (expiresAt === null || expiresAt > now)) return true;
   return list.ranges.some(
     ({ range, expiresAt }) => (expiresAt === null || expiresAt > now) && ipInRange(address, range),

@@ -53,7 +53,7 @@ export async function addIpBlock(
 ): Promise<{ created: boolean; block: IpBlock }> {
   const range = parseIpRange(input.ip);
   if (!range) throw invalid("body.ip", "must be an IPv4/IPv6 address or CIDR range");
-  if (range.bits < MIN_PREFIX[range.kind]) {
+  if (range.prefix < MIN_PREFIX[range.kind]) {
     throw invalid("body.ip", `ranges wider than /${MIN_PREFIX[range.kind]} cannot be blocked`);
   }
   const caller = input.callerIp ? parseIp(input.callerIp) : null;
@@ -62,7 +62,7 @@ export async function addIpBlock(
   }
   const row: IpBlockRow = {
     id: `blk_${toHex(crypto.getRandomValues(new Uint8Array(12)))}`,
-    ip: range.text,
+    ip: range.normalized,
     reason: input.reason ?? null,
     source: input.source,
     created_at: input.now,
