@@ -2,10 +2,12 @@ import { env } from "cloudflare:workers";
 import { createRoute, z } from "@hono/zod-openapi";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
+import { sha256Hex } from "../../src/lib/crypto";
 import { recordEvent } from "../../src/services/audit/record";
 import { auditRows, callFrom, flushed, uniqueIp } from "../audit-helpers";
 import { PASSWORD, post, registerUser } from "../auth-helpers";
 import { authHeader, BASE, call, json } from "../helpers";
+import { account, createKey, signedSend } from "../key-helpers";
 
 describe("audit of every request", () => {
   it("writes one api.request entry with the request's facts", async () => {
@@ -91,6 +93,28 @@ describe("secrets never reach the audit table", () => {
     expect(everything).toContain(user.user_id); // the flow was recorded…
     for (const secret of [user.password, login.access_token, login.refresh_token, refreshed.refresh_token]) {
       expect(everything).not.toContain(secret); // …without its secrets
+    }
+  });
+
+  it("keeps a created and rotated key's key and secret out of every audit row, and names the key used", async () => {
+    const owner = await account("trader");
+    const created = await createKey(owner.headers, { name: "audited", scopes: ["read:market", "read:audit"] });
+    const used = await call("/api/v1/me", { headers: { "X-API-Key": created.api_key } });
+    expect(used.status).toBe(200);
+    const rotatedRes = await signedSend(created, "POST", `/api/v1/keys/${created.key_id}/rotate`);
+    expect(rotatedRes.status).toBe(201);
+    const rotated = await json(rotatedRes);
+
+    const [usedRow] = await auditRows("request_id = ?1", used.headers.get("x-request-id"));
+    expect(usedRow).toMatchObject({ account_id: owner.userId, key_id: created.key_id, event: "api.request" });
+    const events = await auditRows("account_id = ?1 AND event LIKE 'key.%'", owner.userId);
+    expect(events.map((e) => e.event).sort()).toEqual(["key.created", "key.rotated"]);
+
+    const everything = JSON.stringify(await auditRows());
+    for (const secret of [created.api_key, created.api_secret, rotated.api_key, rotated.api_secret]) {
+      expect(everything).not.toContain(secret);
+      expect(everything).not.toContain(secret.slice(3)); // without its prefix
+      expect(everything).not.toContain(await sha256Hex(secret)); // nor its hash
     }
   });
 

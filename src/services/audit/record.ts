@@ -1,8 +1,10 @@
 import type { Context } from "hono";
+import { logger } from "../../lib/log";
 import type { AppEnv } from "../../types";
 import { checkLoginCountry } from "../security/login-countries";
 import { enqueueAudit } from "./pipeline";
 import { draftFor, waiterOf } from "./request-facts";
+import { cleanDetails } from "./sanitize";
 
 /** Audit event names (API.md "Operations"). */
 export type AuditEventName =
@@ -92,6 +94,14 @@ export function recordEvent(c: Context<AppEnv>, event: DomainEvent): void {
     key_id: event.key_id === undefined ? (principal?.key_id ?? null) : event.key_id,
     details: event.details ?? {},
   };
+  // Also a log line, so domain events reach Workers Logs (and alerting) at once.
+  logger.info("audit_event", {
+    request_id: c.get("requestId"),
+    event: recorded.event,
+    account_id: recorded.account_id,
+    key_id: recorded.key_id,
+    details: JSON.parse(cleanDetails(recorded.details)),
+  });
   const pending = c.get("auditEvents");
   if (pending) pending.push(recorded);
   else enqueueAudit(c.env, waiterOf(c), [draftFor(c, recorded)]);

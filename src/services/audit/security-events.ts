@@ -60,6 +60,7 @@ export async function storeSecurityEvent(db: D1Database, event: SecurityEvent, r
     type: row.type,
     ip: row.ip,
     account_id: row.account_id,
+    details: JSON.parse(row.details),
   });
   try {
     await insertSecurityEvent(db, row);
