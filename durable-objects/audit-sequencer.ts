@@ -2,8 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { chainTail, insertAuditRows } from "../src/db/audit-log";
 import { logger } from "../src/lib/log";
 import { type AuditDraft, type AuditRow, GENESIS_HASH, seal } from "../src/services/audit/chain";
+import { type BatchRange, type Position, SequencerStore } from "./audit-sequencer-store";
 
-/** Rows per D1 batch when delivering the outbox. */
+/** Rows per D1 batch when delivering. */
 export const DELIVERY_BATCH = 500;
 /** Largest batch one `append` takes (the Worker flushes far smaller ones). */
 export const MAX_APPEND = 5000;
@@ -31,14 +32,25 @@ interface Waiter {
  * The audit log's single writer (one instance, named `chain`). It numbers entries, hash-chains
  * them and writes them to D1; being the only writer, the chain cannot fork.
  *
- * An appended batch is first sealed into this object's own SQLite (outbox + head, one
- * transaction), then delivered to D1 in order, so once `append` returns nothing is lost even if
- * D1 is down: the outbox is retried from an alarm with backoff. Delivery is group-committed:
- * appends that arrive while a D1 write is in flight ride the next one.
+ * Normally sealed rows wait in memory and `append` answers once they are in D1: a D1 batch is
+ * the durable write, and appends that arrive while one is in flight ride the next (group
+ * commit), with one small SQLite transaction per delivery for the positions and batch ids.
+ * When D1 refuses a delivery, everything sealed and not yet delivered moves to this object's
+ * SQLite outbox, `append` answers `delivered: false` once its rows are stored there, and an
+ * alarm retries with backoff; until the outbox is empty new batches go there too, so D1 always
+ * receives the chain in order. Either way an answered `append` is never lost; an unanswered one
+ * is retried by the Worker with the same batch id, applied once.
  */
 export class AuditSequencer extends DurableObject<Env> {
-  private head = { seq: 0, hash: GENESIS_HASH };
-  private delivered = { seq: 0, hash: GENESIS_HASH };
+  private readonly store: SequencerStore;
+  private head: Position = { seq: 0, hash: GENESIS_HASH };
+  private delivered: Position = { seq: 0, hash: GENESIS_HASH };
+  /** Sealed rows not yet in D1, in chain order (memory mode only). */
+  private queue: AuditRow[] = [];
+  /** Batches whose rows are in `queue`. */
+  private queued = new Map<string, BatchRange>();
+  /** True while the outbox holds rows: new batches are stored there too. */
+  private spooled = false;
   private sealing: Promise<unknown> = Promise.resolve();
   private draining: Promise<void> | null = null;
   private waiters: Waiter[] = [];
@@ -46,36 +58,29 @@ export class AuditSequencer extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.store = new SequencerStore(ctx.storage);
     ctx.blockConcurrencyWhile(async () => {
-      const sql = ctx.storage.sql;
-      sql.exec(`CREATE TABLE IF NOT EXISTS head (
-        id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL,
-        delivered_seq INTEGER NOT NULL, delivered_hash TEXT NOT NULL)`);
-      sql.exec("CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY, row TEXT NOT NULL)");
-      sql.exec(`CREATE TABLE IF NOT EXISTS batches (
-        id TEXT PRIMARY KEY, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, at INTEGER NOT NULL)`);
-      sql.exec("CREATE INDEX IF NOT EXISTS batches_at ON batches (at)");
-      const row = sql.exec<{ seq: number; hash: string; delivered_seq: number; delivered_hash: string }>(
-        "SELECT seq, hash, delivered_seq, delivered_hash FROM head WHERE id = 1",
-      );
-      for (const h of row) {
-        this.head = { seq: h.seq, hash: h.hash };
-        this.delivered = { seq: h.delivered_seq, hash: h.delivered_hash };
-        return;
-      }
-      // No state of our own (first start, or storage lost): continue the chain D1 holds rather
-      // than restart at 1 and collide with stored sequence numbers.
-      const tail = await chainTail(env.DB);
-      if (tail) {
-        this.head = { ...tail };
-        this.delivered = { ...tail };
+      this.store.ensureSchema();
+      const stored = this.store.loadHead();
+      if (stored) ({ head: this.head, delivered: this.delivered } = stored);
+      this.spooled = this.store.outboxSize() > 0;
+      try {
+        // D1 is ahead of the stored position when the object stopped between a D1 write and
+        // storing its position, or on a first start over an existing log: continue from there.
+        const tail = await chainTail(env.DB);
+        if (tail && tail.seq > this.delivered.seq) {
+          this.delivered = tail;
+          if (tail.seq > this.head.seq) this.head = tail;
+        }
+      } catch (err) {
+        logger.error("audit_sequencer_start_without_d1", { error: err instanceof Error ? err.message : String(err) });
       }
     });
   }
 
   /**
-   * Numbers, chains and durably accepts a batch; resolves once it is in D1 (`delivered: true`) or
-   * queued for retry (`delivered: false`). The same `batchId` is applied at most once.
+   * Numbers, chains and accepts a batch; resolves once it is in D1 (`delivered: true`) or in the
+   * outbox for a retry (`delivered: false`). The same `batchId` is applied at most once.
    */
   async append(
     batchId: string,
@@ -85,27 +90,31 @@ export class AuditSequencer extends DurableObject<Env> {
       throw new Error(`append takes 1-${MAX_APPEND} entries`);
     }
     const range = await this.exclusive(() => this.sealBatch(batchId, drafts));
-    if (range.last_seq <= this.delivered.seq) return { ...range, delivered: true };
+    const answer = { first_seq: range.first_seq, last_seq: range.last_seq };
+    if (range.last_seq <= this.delivered.seq) return { ...answer, delivered: true };
+    if (!this.queued.has(batchId)) {
+      void this.kick(); // in the outbox
+      return { ...answer, delivered: false };
+    }
     const delivered = await new Promise<boolean>((resolve) => {
       this.waiters.push({ seq: range.last_seq, resolve });
       void this.kick();
     });
-    return { ...range, delivered };
+    return { ...answer, delivered };
   }
 
   /** The chain head and delivery position (for `GET /admin/audit/verify`). */
   async status(): Promise<SequencerHead> {
-    const pending = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
     return {
       seq: this.head.seq,
       hash: this.head.hash,
       delivered_seq: this.delivered.seq,
       delivered_hash: this.delivered.hash,
-      pending,
+      pending: this.queue.length + this.store.outboxSize(),
     };
   }
 
-  /** Delivers whatever the outbox holds now; returns what is still pending. */
+  /** Delivers whatever is pending now; returns what is still pending. */
   async flush(): Promise<{ pending: number }> {
     await this.kick();
     return { pending: (await this.status()).pending };
@@ -116,39 +125,26 @@ export class AuditSequencer extends DurableObject<Env> {
     await this.kick();
   }
 
-  /** Runs `fn` after every earlier sealing step: sequence numbers and links are assigned one batch at a time. */
+  /** Runs `fn` after every earlier sealing step: sequence numbers and links go one batch at a time. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.sealing.then(fn, fn);
     this.sealing = run.catch(() => undefined);
     return run;
   }
 
-  private async sealBatch(batchId: string, drafts: AuditDraft[]): Promise<{ first_seq: number; last_seq: number }> {
-    const sql = this.ctx.storage.sql;
-    const now = Date.now();
-    for (const seen of sql.exec<{ first_seq: number; last_seq: number }>(
-      "SELECT first_seq, last_seq FROM batches WHERE id = ?",
-      batchId,
-    )) {
-      return seen;
-    }
+  private async sealBatch(batchId: string, drafts: AuditDraft[]): Promise<BatchRange> {
+    const known = this.queued.get(batchId) ?? this.store.batch(batchId);
+    if (known) return known;
     const { rows, head } = await seal(this.head, drafts);
-    const first = rows[0]?.seq ?? head.seq;
-    this.ctx.storage.transactionSync(() => {
-      for (const row of rows) sql.exec("INSERT INTO outbox (seq, row) VALUES (?, ?)", row.seq, JSON.stringify(row));
-      sql.exec(
-        `INSERT INTO head (id, seq, hash, delivered_seq, delivered_hash) VALUES (1, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,
-        head.seq,
-        head.hash,
-        this.delivered.seq,
-        this.delivered.hash,
-      );
-      sql.exec("INSERT INTO batches (id, first_seq, last_seq, at) VALUES (?, ?, ?, ?)", batchId, first, head.seq, now);
-      sql.exec("DELETE FROM batches WHERE at < ?", now - BATCH_ID_TTL_MS);
-    });
+    const range: BatchRange = { first_seq: rows[0]?.seq ?? head.seq, last_seq: head.seq, at: Date.now() };
+    if (this.spooled) {
+      this.store.spool(rows, [[batchId, range]], head, this.delivered);
+    } else {
+      this.queue.push(...rows);
+      this.queued.set(batchId, range);
+    }
     this.head = head;
-    return { first_seq: first, last_seq: head.seq };
+    return range;
   }
 
   /** Starts a delivery run unless one is going; resolves when that run ends. */
@@ -162,21 +158,19 @@ export class AuditSequencer extends DurableObject<Env> {
   }
 
   private async deliver(): Promise<void> {
-    const sql = this.ctx.storage.sql;
     for (;;) {
-      const rows = sql
-        .exec<{ row: string }>("SELECT row FROM outbox ORDER BY seq LIMIT ?", DELIVERY_BATCH)
-        .toArray()
-        .map((r) => JSON.parse(r.row) as AuditRow);
+      const fromOutbox = this.spooled;
+      const rows = fromOutbox ? this.store.outbox(DELIVERY_BATCH) : this.queue.slice(0, DELIVERY_BATCH);
       const last = rows.at(-1);
       if (!last) {
+        this.spooled = false; // the outbox is empty (one synchronous step with reading it)
         this.retryMs = RETRY_MIN_MS;
         return;
       }
       try {
         const conflicts = await insertAuditRows(this.env.DB, rows);
         if (conflicts.length > 0) {
-          // Someone wrote rows at sequence numbers only this object assigns; verify will flag them.
+          // Someone wrote rows at sequence numbers only this object assigns; verify flags them.
           logger.error("audit_sequence_conflict", { seqs: conflicts.map((r) => r.seq).slice(0, 20) });
         }
       } catch (err) {
@@ -185,21 +179,31 @@ export class AuditSequencer extends DurableObject<Env> {
           retry_in_ms: this.retryMs,
           error: err instanceof Error ? err.message : String(err),
         });
+        if (!fromOutbox) this.moveQueueToOutbox();
         await this.ctx.storage.setAlarm(Date.now() + this.retryMs);
         this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
         this.settle(false);
         return;
       }
-      this.ctx.storage.transactionSync(() => {
-        sql.exec("DELETE FROM outbox WHERE seq <= ?", last.seq);
-        sql.exec("UPDATE head SET delivered_seq = ?, delivered_hash = ? WHERE id = 1", last.seq, last.hash);
-      });
       this.delivered = { seq: last.seq, hash: last.hash };
+      const done: Array<[string, BatchRange]> = [];
+      for (const [id, range] of this.queued) if (range.last_seq <= last.seq) done.push([id, range]);
+      for (const [id] of done) this.queued.delete(id);
+      if (!fromOutbox) this.queue.splice(0, rows.length);
+      this.store.delivered(this.delivered, this.head, done, Date.now() - BATCH_ID_TTL_MS);
       this.settle(true);
     }
   }
 
-  /** Wakes appenders: those now in D1 (or all of them, queued for retry, after a failure). */
+  /** Keeps everything sealed and undelivered in SQLite, and switches new batches there too. */
+  private moveQueueToOutbox(): void {
+    this.store.spool(this.queue, [...this.queued], this.head, this.delivered);
+    this.queue = [];
+    this.queued.clear();
+    this.spooled = true;
+  }
+
+  /** Wakes appenders: those now in D1, or all of them (now in the outbox) after a failure. */
   private settle(ok: boolean): void {
     const waiting: Waiter[] = [];
     for (const waiter of this.waiters) {

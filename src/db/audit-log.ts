@@ -5,46 +5,58 @@ import type { AuditDraft, AuditRow } from "../services/audit/chain";
 const COLUMNS =
   "seq, ts, request_id, event, account_id, key_id, method, endpoint, status, ip, country, user_agent, latency_ms, details, prev_hash, hash";
 
+/** D1 binds at most 100 parameters per statement: 6 rows of 16 columns each. */
+const ROWS_PER_INSERT = 6;
+
+function rowValues(r: AuditRow): unknown[] {
+  return [
+    r.seq,
+    r.ts,
+    r.request_id,
+    r.event,
+    r.account_id,
+    r.key_id,
+    r.method,
+    r.endpoint,
+    r.status,
+    r.ip,
+    r.country,
+    r.user_agent,
+    r.latency_ms,
+    r.details,
+    r.prev_hash,
+    r.hash,
+  ];
+}
+
 /**
- * Inserts chained rows in one batch (one transaction). `OR IGNORE` on the primary key makes a
- * retried delivery of rows that did land a no-op instead of an error. Returns the rows whose
- * sequence number was already taken by a row with another hash: never a retry, always tampering.
+ * Inserts chained rows in one batch (one transaction), several rows per statement. `OR IGNORE`
+ * on the primary key makes a retried delivery of rows that did land a no-op instead of an error.
+ * Returns the rows whose sequence number was already taken by a row with another hash: never a
+ * retry, always tampering.
  */
 export async function insertAuditRows(db: D1Database, rows: AuditRow[]): Promise<AuditRow[]> {
   if (rows.length === 0) return [];
-  const insert = db.prepare(
-    `INSERT OR IGNORE INTO audit_log (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)`,
-  );
+  const chunks: AuditRow[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) chunks.push(rows.slice(i, i + ROWS_PER_INSERT));
   const results = await db.batch(
-    rows.map((r) =>
-      insert.bind(
-        r.seq,
-        r.ts,
-        r.request_id,
-        r.event,
-        r.account_id,
-        r.key_id,
-        r.method,
-        r.endpoint,
-        r.status,
-        r.ip,
-        r.country,
-        r.user_agent,
-        r.latency_ms,
-        r.details,
-        r.prev_hash,
-        r.hash,
-      ),
-    ),
+    chunks.map((chunk) => {
+      const placeholders = chunk
+        .map((_, r) => `(${Array.from({ length: 16 }, (_, c) => `?${r * 16 + c + 1}`).join(", ")})`)
+        .join(", ");
+      return db
+        .prepare(`INSERT OR IGNORE INTO audit_log (${COLUMNS}) VALUES ${placeholders}`)
+        .bind(...chunk.flatMap(rowValues));
+    }),
   );
-  const ignored = rows.filter((_, i) => (results[i]?.meta.changes ?? 1) === 0);
-  if (ignored.length === 0) return [];
-  const stored = new Map<number, string>();
-  for (const row of ignored) {
+  const suspects = chunks.filter((chunk, i) => (results[i]?.meta.changes ?? chunk.length) < chunk.length).flat();
+  if (suspects.length === 0) return [];
+  const conflicts: AuditRow[] = [];
+  for (const row of suspects) {
     const found = await db.prepare("SELECT hash FROM audit_log WHERE seq = ?1").bind(row.seq).first<{ hash: string }>();
-    if (found) stored.set(row.seq, found.hash);
+    if (found && found.hash !== row.hash) conflicts.push(row);
   }
-  return ignored.filter((row) => stored.get(row.seq) !== row.hash);
+  return conflicts;
 }
 
 /** Filters of `GET /audit-logs`; `after` is the keyset position (newest first). */
