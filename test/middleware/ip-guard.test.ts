@@ -88,6 +88,18 @@ describe("automatic IP blocks after a failed-authentication burst", () => {
     expect((await callFrom(ip, "/api/v1/me", { headers: trader })).status).toBe(200);
   });
 
+  it("counts IPv6 callers per /64 and blocks the /64, so rotating addresses does not help", async () => {
+    const prefix = `2001:db8:${(crypto.getRandomValues(new Uint16Array(1))[0] as number).toString(16)}:7`;
+    for (let i = 0; i < FAILURE_THRESHOLD; i++)
+      expect((await failFrom(`${prefix}::${(i + 1).toString(16)}`, 1)).status).toBe(401);
+    await expectError(await callFrom(`${prefix}::ffff`, "/api/v1/me", { headers: trader }), 403, "ip_blocked");
+    const blocks = await json(await adminCall("/api/v1/admin/ip-blocks"));
+    const block = blocks.blocks.find((b: { ip: string }) => b.ip === `${prefix}::/64`);
+    expect(block).toMatchObject({ source: "automatic" });
+    await adminCall(`/api/v1/admin/ip-blocks/${block.block_id}`, { method: "DELETE" });
+    expect((await callFrom(`${prefix}::ffff`, "/api/v1/me", { headers: trader })).status).toBe(200);
+  });
+
   it("counts failures per IP: two IPs with 19 failures each stay unblocked", async () => {
     const [a, b] = [uniqueIp(), uniqueIp()];
     for (let i = 0; i < FAILURE_THRESHOLD - 1; i++) {

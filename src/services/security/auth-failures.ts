@@ -1,7 +1,8 @@
 import type { ErrorCode } from "../../errors";
-import { normalizeIpRange, parseIp } from "../../lib/ip";
+import { parseIpRange } from "../../lib/ip";
 import { logger } from "../../lib/log";
 import { storeSecurityEvent } from "../audit/security-events";
+import { ipSubject } from "../ratelimit/subject";
 import { addIpBlock } from "./ip-blocks";
 
 /** Failures from one IP inside FAILURE_WINDOW_MS that block it (API.md "Passwords"). */
@@ -29,20 +30,23 @@ export const COUNTED_FAILURES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 ]);
 
 /**
- * Counts a failed authentication for `ip` in its RateLimiter object (`ip:<address>`, shared by
- * every isolate). The failure that completes a burst blocks the IP for 15 minutes (automatic
- * block row, audit event `security.ip_blocked`, security events `failed_auth_burst` and
- * `ip_blocked`). Returns whether it did. Never throws: monitoring must not break the response.
+ * Counts a failed authentication for `ip` in the RateLimiter object of its rate-limit subject
+ * (`ip:<address>`, IPv6 per /64 as the rate limiter counts it, so one host cannot rotate through
+ * its block; shared by every isolate). The failure that completes a burst blocks that address or
+ * /64 for 15 minutes (automatic block row, audit event `security.ip_blocked`, security events
+ * `failed_auth_burst` and `ip_blocked`). Returns whether it did. Never throws: monitoring must
+ * not break the response.
  */
 export async function noteAuthFailure(
   env: Env,
   input: { ip: string; code: ErrorCode; requestId?: string; onBlocked?: (blockId: string, failures: number) => void },
 ): Promise<boolean> {
-  // A single caller address only (never a range), in its one spelling.
-  const ip = parseIp(input.ip) ? normalizeIpRange(input.ip) : null;
+  const subject = ipSubject(input.ip);
+  // The blocked target: the IPv4 address, or the IPv6 /64 the failures were counted for.
+  const ip = parseIpRange(subject.slice("ip:".length))?.normalized;
   if (!ip) return false;
   try {
-    const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`ip:${ip}`));
+    const limiter = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(subject));
     const { failures, burst } = await limiter.noteAuthFailure({
       windowMs: FAILURE_WINDOW_MS,
       threshold: FAILURE_THRESHOLD,
