@@ -16,6 +16,7 @@ import { VerifyQuery, VerifyResultSchema } from "../schemas/audit";
 import { errorResponses, PaginationQuery } from "../schemas/common";
 import { setTradingHalt, tradingHalt } from "../services/admin/trading-halt";
 import { recordEvent } from "../services/audit/record";
+import { recordSecurityEvent } from "../services/audit/security-events";
 import { verifyChain } from "../services/audit/verify";
 import { listSecurityEventsPage } from "../services/security/events-query";
 import { addIpBlock, listIpBlocks, removeIpBlock } from "../services/security/ip-blocks";
@@ -167,6 +168,18 @@ export const adminRoutes = new OpenAPIHono<AppEnv>()
     recordEvent(c, {
       event: "admin.ip_block_added",
       details: { block_id: block.block_id, ip: block.ip, expires_at: block.expires_at, reason: block.reason },
+    });
+    recordSecurityEvent(c, {
+      type: "ip_blocked",
+      ip: block.ip,
+      account_id: null,
+      details: {
+        block_id: block.block_id,
+        source: "manual",
+        reason: block.reason,
+        expires_at: block.expires_at,
+        by: adminId(c),
+      },
     });
     return c.json(block, 201);
   })

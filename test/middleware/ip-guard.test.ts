@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getConfig } from "../../src/config";
 import { getKeys } from "../../src/services/auth/jwt";
 import { FAILURE_THRESHOLD } from "../../src/services/security/auth-failures";
-import { auditRows, callFrom, uniqueIp } from "../audit-helpers";
+import { auditRows, callFrom, eventually, uniqueIp } from "../audit-helpers";
 import { claimsOf, loginUser, registerUser } from "../auth-helpers";
 import { authHeader, call, expectError, json } from "../helpers";
 
@@ -120,6 +120,13 @@ describe("manual IP blocks", () => {
     expect(res.status).toBe(201);
     const block = await json(res);
     expect(block).toMatchObject({ ip: "198.51.100.0/24", reason: "scanner", source: "manual" });
+    const raised = await eventually(async () => {
+      const row = await env.DB.prepare("SELECT details FROM security_events WHERE type = 'ip_blocked' AND ip = ?1")
+        .bind("198.51.100.0/24")
+        .first<{ details: string }>();
+      return row ? JSON.parse(row.details) : undefined;
+    });
+    expect(raised).toMatchObject({ block_id: block.block_id, source: "manual", by: "usr_guard_admin" });
     expect(Date.parse(block.expires_at) - Date.parse(block.created_at)).toBe(3_600_000);
     try {
       await expectError(await callFrom("198.51.100.9", "/api/v1/me", { headers: trader }), 403, "ip_blocked");
