@@ -1,4 +1,5 @@
 import { logger } from "../lib/log";
+import { analysisTraining } from "./analysis-training";
 import { auditMonitor } from "./audit-monitor";
 import { auditRetention } from "./audit-retention";
 import { identityCleanup } from "./identity-cleanup";
@@ -15,7 +16,10 @@ export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = 
     { name: "market-upstream-pull", run: pullMarketUpstream },
     { name: "audit-monitor", run: auditMonitor },
   ],
-  "*/5 * * * *": [{ name: "identity-cleanup", run: identityCleanup }],
+  "*/5 * * * *": [
+    { name: "identity-cleanup", run: identityCleanup },
+    { name: "analysis-training", run: analysisTraining },
+  ],
   "17 3 * * *": [{ name: "audit-retention", run: auditRetention }],
 };
 

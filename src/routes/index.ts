@@ -2,6 +2,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../types";
 import { adminRoutes } from "./admin";
 import { adminKeyRoutes } from "./admin-keys";
+import { analysisRoutes } from "./analysis";
 import { auditLogRoutes } from "./audit-logs";
 import { authRoutes } from "./auth";
 import { walletAuthRoutes } from "./auth-wallet";
@@ -12,6 +13,7 @@ import { keyRoutes } from "./keys";
 import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
+import { wsRoutes } from "./ws";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -22,4 +24,6 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", auditLogRoutes).route("/", adminRoutes);
   app.route("/", metricsRoutes);
   app.route("/", marketRoutes);
+  app.route("/", analysisRoutes);
+  app.route("/", wsRoutes);
 }
