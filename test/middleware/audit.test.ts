@@ -78,7 +78,7 @@ describe("audit of every request", () => {
     const failed = rows.find((r) => r.event === "auth.login_failed");
     expect(failed).toMatchObject({ account_id: user.user_id, endpoint: "/api/v1/auth/login", method: "POST" });
     expect(JSON.parse(failed?.details ?? "{}")).toMatchObject({ reason: "bad_password", method: "password" });
-  });
+  }, 30_000);
 });
 
 describe("secrets never reach the audit table", () => {
@@ -94,7 +94,7 @@ describe("secrets never reach the audit table", () => {
     for (const secret of [user.password, login.access_token, login.refresh_token, refreshed.refresh_token]) {
       expect(everything).not.toContain(secret); // …without its secrets
     }
-  });
+  }, 30_000);
 
   it("keeps a created and rotated key's key and secret out of every audit row, and names the key used", async () => {
     const owner = await account("trader");

@@ -66,7 +66,7 @@ describe("automatic IP blocks after a failed-authentication burst", () => {
     expect((await callFrom(ip, "/api/v1/me", { headers: trader })).status).toBe(200);
     const [removal] = await auditRows("event = 'admin.ip_block_removed' AND details LIKE ?1", `%${block.block_id}%`);
     expect(removal?.account_id).toBe("usr_guard_admin");
-  });
+  }, 60_000); // 10 password hashes
 
   it("does not count calls that present no credentials or an expired token", async () => {
     // A genuine token of a live session, past its expiry (signed with the service's own key).
@@ -86,7 +86,7 @@ describe("automatic IP blocks after a failed-authentication burst", () => {
       );
     }
     expect((await callFrom(ip, "/api/v1/me", { headers: trader })).status).toBe(200);
-  });
+  }, 30_000);
 
   it("counts IPv6 callers per /64 and blocks the /64, so rotating addresses does not help", async () => {
     const prefix = `2001:db8:${(crypto.getRandomValues(new Uint16Array(1))[0] as number).toString(16)}:7`;
@@ -191,5 +191,5 @@ describe("login attempts", () => {
       403,
       "ip_blocked",
     );
-  });
+  }, 60_000); // 20 password hashes (PBKDF2, 100,000 iterations each)
 });

@@ -51,7 +51,7 @@ describe("new_country_login", () => {
     expect(JSON.parse(event?.details ?? "{}")).toEqual({ country: "BR", known_countries: ["DE"] });
     expect(event?.ip).toMatch(/^198\.1[89]\./);
     expect((await countries(user.user_id)).map((c) => c.country)).toEqual(["BR", "DE"]);
-  });
+  }, 30_000);
 
   it("judges nothing on failed logins", async () => {
     const user = await registerUser();
@@ -59,7 +59,7 @@ describe("new_country_login", () => {
     expect((await loginFrom("US", user.email, user.password)).status).toBe(200);
     await eventually(async () => ((await countries(user.user_id)).length === 1 ? true : undefined));
     expect(await events(user.user_id)).toEqual([]);
-  });
+  }, 30_000);
 
   it("decides from the account's history alone (pure rule)", () => {
     expect(isNewCountry([], "DE")).toBe(false);
