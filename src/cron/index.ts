@@ -1,6 +1,7 @@
 import { logger } from "../lib/log";
 import { identityCleanup } from "./identity-cleanup";
 import { pullMarketUpstream } from "./market-pull";
+import { portfolioCleanup } from "./portfolio-cleanup";
 
 /** A background job run by a Cron Trigger. Jobs log their own failures and never throw. */
 export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) => Promise<void>;
@@ -10,7 +11,10 @@ export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) =
  */
 export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = {
   "* * * * *": [{ name: "market-upstream-pull", run: pullMarketUpstream }],
-  "*/5 * * * *": [{ name: "identity-cleanup", run: identityCleanup }],
+  "*/5 * * * *": [
+    { name: "identity-cleanup", run: identityCleanup },
+    { name: "portfolio-cleanup", run: portfolioCleanup },
+  ],
   "17 3 * * *": [],
 };
 
