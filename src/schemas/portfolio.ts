@@ -48,7 +48,7 @@ export const IdempotencyHeaders = z.object({
     .regex(IDEMPOTENCY_KEY_PATTERN, "must be 1-255 printable ASCII characters")
     .optional()
     .openapi({
-      param: { name: "Idempotency-Key", in: "header" },
+      param: { name: "idempotency-key", in: "header" },
       description:
         "Makes retries safe for 24 hours: the same key with the same request returns the first response (with `Idempotent-Replayed: true`) and changes nothing; with a different request, 409 `conflict`. Scoped to your account and the operation.",
       example: "8e0f6c8a-1b2d-4c3e-9f00-5a6b7c8d9e0f",
