@@ -164,6 +164,15 @@ export const ConfigSchema = z
     RATE_LIMIT_ESCALATION_WINDOW_SECONDS: int(3600, 1, 604_800),
     RATE_LIMIT_FAIL_CLOSED: categoryList(["trading", "auth"]),
     RATE_LIMIT_TIMEOUT_MS: int(1000, 10, 30_000),
+    // Forecast training (README, "Analysis"): wall-time budget and model cap per cron run, and
+    // the base candles a series needs before it is modelled (API.md: 200; only raising it is allowed).
+    ANALYSIS_TRAINING_BUDGET_MS: int(12_000, 2000, 300_000),
+    ANALYSIS_TRAINING_MAX_MODELS: int(20, 1, 1000),
+    ANALYSIS_MIN_CANDLES: int(200, 200, 100_000),
+    // WebSocket streams (README, "Real-time streams"). Only ever raise WS_ROOM_SHARDS: publishes
+    // reach rooms 0..N-1, so lowering it strands the sockets of the rooms above the new count.
+    WS_MAX_CONNECTIONS_PER_ACCOUNT: int(100, 1, 100_000),
+    WS_ROOM_SHARDS: int(8, 1, 256),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.JWT_ALG === "HS256") {

@@ -11,3 +11,4 @@ export default {
   fetch: app.fetch,
   scheduled: runScheduled,
 } satisfies ExportedHandler<Env>;
+export { StreamRoom } from "../durable-objects/stream-room";

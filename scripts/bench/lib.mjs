@@ -46,14 +46,19 @@ async function applyMigrations(db) {
   }
 }
 
+/** Reads and drops the runtime's stdout and stderr. */
+function discardStdio(...streams) {
+  for (const stream of streams) stream.resume();
+}
+
 /**
  * Starts the bundled Worker on workerd via Miniflare with fresh persisted state.
  * Static assets are left out by default: on Cloudflare the asset router runs at the edge before
  * the Worker, while Miniflare simulates it with extra worker hops on every request (measured
  * here: 832 vs 1,883 req/s for the same 404), which would benchmark the simulator, not Parapet.
- * Returns `{ url, mf, stop }`.
+ * `quiet` discards the Worker's log output. Returns `{ url, mf, stop }`.
  */
-export async function startParapet({ script, vars = {}, persistDir, withAssets = false } = {}) {
+export async function startParapet({ script, vars = {}, persistDir, withAssets = false, quiet = false } = {}) {
   const dir = persistDir ?? mkdtempSync(join(tmpdir(), "parapet-bench-"));
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
   if (!withAssets) delete workerOptions.assets;
@@ -69,6 +74,8 @@ export async function startParapet({ script, vars = {}, persistDir, withAssets =
     durableObjectsPersist: join(dir, "do"),
     kvPersist: join(dir, "kv"),
     cachePersist: join(dir, "cache"),
+    // quiet: drop the Worker's own log lines (one per request), which would flood a long run.
+    ...(quiet ? { handleRuntimeStdio: discardStdio } : {}),
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   await applyMigrations(await mf.getD1Database("DB"));

@@ -1,4 +1,5 @@
 import { logger } from "../lib/log";
+import { analysisTraining } from "./analysis-training";
 import { identityCleanup } from "./identity-cleanup";
 import { pullMarketUpstream } from "./market-pull";
 import { portfolioCleanup } from "./portfolio-cleanup";
@@ -13,6 +14,7 @@ export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = 
   "* * * * *": [{ name: "market-upstream-pull", run: pullMarketUpstream }],
   "*/5 * * * *": [
     { name: "identity-cleanup", run: identityCleanup },
+    { name: "analysis-training", run: analysisTraining },
     { name: "portfolio-cleanup", run: portfolioCleanup },
   ],
   "17 3 * * *": [],

@@ -183,3 +183,20 @@ export async function setKeyLimits(
     .bind(id, limits.tier, limits.rate_per_minute, limits.burst, now)
     .first<ApiKeyRow>();
 }
+
+/** Which of these keys still authenticate at `now` (active and not expired), in one batch of 500 ids per statement. */
+export async function activeKeyIds(db: D1Database, ids: readonly string[], now: number): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    statements.push(
+      db
+        .prepare(
+          "SELECT id FROM api_keys WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'active' AND (expires_at IS NULL OR expires_at > ?2)",
+        )
+        .bind(JSON.stringify(ids.slice(i, i + 500)), now),
+    );
+  }
+  const results = await db.batch<{ id: string }>(statements);
+  return new Set(results.flatMap((result) => result.results.map((row) => row.id)));
+}

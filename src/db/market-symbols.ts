@@ -30,6 +30,16 @@ export async function symbolExists(db: D1Database, symbol: string): Promise<bool
   return row !== null;
 }
 
+/** Which of these symbols exist, in one query (WebSocket subscriptions check a list at once). */
+export async function existingSymbols(db: D1Database, symbols: readonly string[]): Promise<Set<string>> {
+  if (symbols.length === 0) return new Set();
+  const { results } = await db
+    .prepare("SELECT symbol FROM market_symbols WHERE symbol IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(symbols))
+    .all<{ symbol: string }>();
+  return new Set(results.map((row) => row.symbol));
+}
+
 /** Symbols for the upstream pull: never pulled first, then the longest ago. */
 export async function symbolsDueForPull(db: D1Database, limit: number): Promise<string[]> {
   const { results } = await db

@@ -132,3 +132,18 @@ export async function purgeExpiredSessions(db: D1Database, before: number, limit
     .run();
   return result.meta.changes;
 }
+
+/** Which of these sessions are still alive (exist and not revoked): one batch, 500 ids per statement. */
+export async function activeSessionIds(db: D1Database, sessionIds: readonly string[]): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < sessionIds.length; i += 500) {
+    statements.push(
+      db
+        .prepare("SELECT id FROM sessions WHERE id IN (SELECT value FROM json_each(?1)) AND revoked_at IS NULL")
+        .bind(JSON.stringify(sessionIds.slice(i, i + 500))),
+    );
+  }
+  const results = await db.batch<{ id: string }>(statements);
+  return new Set(results.flatMap((result) => result.results.map((row) => row.id)));
+}

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../types";
 import { adminKeyRoutes } from "./admin-keys";
+import { analysisRoutes } from "./analysis";
 import { authRoutes } from "./auth";
 import { walletAuthRoutes } from "./auth-wallet";
 import { docsRoutes } from "./docs";
@@ -11,6 +12,7 @@ import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
 import { portfolioRoutes } from "./portfolio";
+import { wsRoutes } from "./ws";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -20,5 +22,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
   app.route("/", metricsRoutes);
   app.route("/", marketRoutes);
+  app.route("/", analysisRoutes);
+  app.route("/", wsRoutes);
   app.route("/", portfolioRoutes);
 }

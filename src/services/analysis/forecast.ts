@@ -69,6 +69,18 @@ function fromRecord(y: readonly number[], record: Float64Array, horizon: number)
   return { interval: residualInterval(residuals), confidence, evaluated: residuals.length };
 }
 
+/** Base candles `trainModel` uses at most (the newest ones): the cron reads no more than this. */
+export function trainingHistory(timeframe: ForecastTimeframe): number {
+  const spec = TIMEFRAMES[timeframe];
+  return Math.max(spec.lookback, spec.lstmLookback) + RECORD_WINDOW.window + 2 * spec.horizon;
+}
+
+/** Base candles `predictWithModel` needs (the newest ones): what a request reads. */
+export function predictionHistory(timeframe: ForecastTimeframe, model: ForecastModelName): number {
+  const needed = model === "ensemble" ? TIMEFRAMES[timeframe].lookback : LSTM_SETTINGS.seqLen + 1;
+  return Math.max(MIN_HISTORY, needed);
+}
+
 /**
  * Trains one model on a symbol's base candles (closes, oldest first) for the cron. CPU is
  * bounded: statistical fits run on at most `lookback` candles, the LSTM trains twice (once for
@@ -81,8 +93,7 @@ export function trainModel(
 ): TrainedModel {
   const spec = TIMEFRAMES[timeframe];
   const { horizon } = spec;
-  const keep = Math.max(spec.lookback, spec.lstmLookback) + RECORD_WINDOW.window + 2 * horizon;
-  const y = checkedLogPrices(closes.slice(-keep), timeframe);
+  const y = checkedLogPrices(closes.slice(-trainingHistory(timeframe)), timeframe);
   const last = y.length - 1;
   const base = { v: 1 as const, model, timeframe, horizon, candles: y.length };
 

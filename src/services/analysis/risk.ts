@@ -57,6 +57,15 @@ export function tailCount(n: number, confidence: number): number {
   return Math.max(1, Math.ceil(n * (1 - confidence) - 1e-9));
 }
 
+/** The 422 `insufficient_history` of a `window` that `available` daily candles cannot fill. */
+export function insufficientHistory(window: number, available: number): ApiError {
+  return new ApiError(
+    "insufficient_history",
+    `A ${window}-day window needs ${window + 1} daily candles; only ${available} are stored for this symbol.`,
+    { details: { required_candles: window + 1, available_candles: available, window } },
+  );
+}
+
 /**
  * Historical one-day VaR, expected shortfall and annualised volatility from daily closes
  * (oldest first). Uses the last `window` + 1 closes; fewer → 422 `insufficient_history`.
@@ -72,13 +81,7 @@ export function computeRisk(
   if (!(confidence >= RISK_CONFIDENCE.min && confidence <= RISK_CONFIDENCE.max)) {
     throw new RangeError(`confidence must be from ${RISK_CONFIDENCE.min} to ${RISK_CONFIDENCE.max}`);
   }
-  if (closes.length < window + 1) {
-    throw new ApiError(
-      "insufficient_history",
-      `A ${window}-day window needs ${window + 1} daily candles; only ${closes.length} are stored for this symbol.`,
-      { details: { required_candles: window + 1, available_candles: closes.length, window } },
-    );
-  }
+  if (closes.length < window + 1) throw insufficientHistory(window, closes.length);
   const recent = closes.slice(closes.length - window - 1);
   if (!allPositiveFinite(recent)) {
     // Stored candles are validated on ingest; reaching this means corrupt data, not a bad request.
