@@ -4,6 +4,7 @@ import { auditMonitor } from "./audit-monitor";
 import { auditRetention } from "./audit-retention";
 import { identityCleanup } from "./identity-cleanup";
 import { pullMarketUpstream } from "./market-pull";
+import { portfolioCleanup } from "./portfolio-cleanup";
 
 /** A background job run by a Cron Trigger. Jobs log their own failures and never throw. */
 export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) => Promise<void>;
@@ -19,6 +20,7 @@ export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = 
   "*/5 * * * *": [
     { name: "identity-cleanup", run: identityCleanup },
     { name: "analysis-training", run: analysisTraining },
+    { name: "portfolio-cleanup", run: portfolioCleanup },
   ],
   "17 3 * * *": [{ name: "audit-retention", run: auditRetention }],
 };

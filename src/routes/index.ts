@@ -13,6 +13,7 @@ import { keyRoutes } from "./keys";
 import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
+import { portfolioRoutes } from "./portfolio";
 import { wsRoutes } from "./ws";
 
 /** Mounts every route module. Each later capability adds its module here. */
@@ -26,4 +27,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", marketRoutes);
   app.route("/", analysisRoutes);
   app.route("/", wsRoutes);
+  app.route("/", portfolioRoutes);
 }

@@ -1,7 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { assertTradingOpen } from "../../src/services/admin/trading-halt";
 import { auditRows, callFrom } from "../audit-helpers";
 import { authHeader, call, expectError, json } from "../helpers";
+import { account } from "../key-helpers";
+import { balanceOf, closeWith, freshSymbol, openOk, openWith, POSITIONS } from "../portfolio-helpers";
 
 let admin: Record<string, string>;
 
@@ -119,8 +122,12 @@ describe("IP block administration", () => {
 });
 
 describe("emergency trading halt", () => {
-  it("answers every trading write with 503 trading_halted while on, and lets reads and other writes through", async () => {
-    const trader = await authHeader("trader");
+  it("answers every trading write with 503 trading_halted while on, moving no money, and lets reads through", async () => {
+    const { headers: trader } = await account("trader");
+    const symbol = await freshSymbol("100.00");
+    const open = await openOk(trader, { symbol, size: "1", type: "long" });
+    const before = await balanceOf(trader);
+
     const on = await adminCall("/api/v1/admin/trading-halt", {
       method: "PUT",
       body: JSON.stringify({ halted: true, reason: "exchange incident" }),
@@ -131,21 +138,19 @@ describe("emergency trading halt", () => {
     expect(state.updated_at).toMatch(/Z$/);
     expect(await json(await adminCall("/api/v1/admin/trading-halt"))).toEqual(state);
     try {
-      const open = await call("/api/v1/portfolio/positions", {
-        method: "POST",
-        headers: { ...trader, "content-type": "application/json" },
-        body: JSON.stringify({ symbol: "BTC-USDT", size: "0.5", type: "long" }),
-      });
-      const error = await expectError(open, 503, "trading_halted");
-      expect(error.details).toMatchObject({ reason: "exchange incident" });
-      await expectError(
-        await call("/api/v1/portfolio/positions/pos_123", { method: "DELETE", headers: trader }),
+      const error = await expectError(
+        await openWith(trader, { symbol, size: "1", type: "long" }),
         503,
         "trading_halted",
       );
-      // Reads are not trading writes.
-      expect((await call("/api/v1/portfolio/positions", { headers: trader })).status).not.toBe(503);
-      expect((await call("/api/v1/me", { headers: trader })).status).toBe(200);
+      expect(error.details).toMatchObject({ reason: "exchange incident" });
+      await expectError(await closeWith(trader, open), 503, "trading_halted");
+      // Reads are not trading writes, and nothing moved.
+      expect(await balanceOf(trader)).toMatchObject({ balance: before.balance, margin_used: before.margin_used });
+      const positions = await json(await call(`${POSITIONS}?status=open`, { headers: trader }));
+      expect(positions.positions.map((p: { position_id: string }) => p.position_id)).toEqual([open]);
+      // Checked again inside the routes themselves, wherever they are mounted.
+      await expect(assertTradingOpen(env.DB)).rejects.toMatchObject({ code: "trading_halted" });
     } finally {
       const off = await adminCall("/api/v1/admin/trading-halt", {
         method: "PUT",
@@ -153,12 +158,8 @@ describe("emergency trading halt", () => {
       });
       expect(await json(off)).toMatchObject({ halted: false, reason: null });
     }
-    const after = await call("/api/v1/portfolio/positions", {
-      method: "POST",
-      headers: { ...trader, "content-type": "application/json" },
-      body: JSON.stringify({ symbol: "BTC-USDT", size: "0.5", type: "long" }),
-    });
-    expect(after.status).not.toBe(503);
+    expect((await closeWith(trader, open)).status).toBe(200);
+    await openOk(trader, { symbol, size: "1", type: "long" });
 
     const events = await auditRows("event = 'admin.trading_halt' AND account_id = 'usr_admin_routes'");
     expect(events.map((e) => JSON.parse(e.details).halted)).toEqual([true, false]);
