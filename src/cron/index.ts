@@ -1,7 +1,10 @@
 import { logger } from "../lib/log";
 import { analysisTraining } from "./analysis-training";
+import { auditMonitor } from "./audit-monitor";
+import { auditRetention } from "./audit-retention";
 import { identityCleanup } from "./identity-cleanup";
 import { pullMarketUpstream } from "./market-pull";
+import { portfolioCleanup } from "./portfolio-cleanup";
 import { solanaAnomalyScan, solanaRpcPull } from "./solana";
 
 /** A background job run by a Cron Trigger. Jobs log their own failures and never throw. */
@@ -15,12 +18,14 @@ export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = 
     { name: "market-upstream-pull", run: pullMarketUpstream },
     { name: "solana-rpc-pull", run: solanaRpcPull },
     { name: "solana-anomaly-scan", run: solanaAnomalyScan },
+    { name: "audit-monitor", run: auditMonitor },
   ],
   "*/5 * * * *": [
     { name: "identity-cleanup", run: identityCleanup },
     { name: "analysis-training", run: analysisTraining },
+    { name: "portfolio-cleanup", run: portfolioCleanup },
   ],
-  "17 3 * * *": [],
+  "17 3 * * *": [{ name: "audit-retention", run: auditRetention }],
 };
 
 /** The Worker's `scheduled` handler: runs the jobs of the firing cron, isolating their failures. */
