@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { FAILURE_THRESHOLD } from "../../src/services/security/auth-failures";
+import { callFrom, uniqueIp } from "../audit-helpers";
 import { deliver, heliusTx, newAddress, newSignature, pricePoint, WEBHOOK_SECRET } from "../fixtures/solana";
 import { authHeader, call, expectError, json } from "../helpers";
 import { account, createKey } from "../key-helpers";
@@ -278,6 +280,29 @@ describe("POST /api/v1/ingest/solana: security", () => {
       await expectError(res, 401, "invalid_credentials");
     }
     expect(await pricesOf(mint)).toEqual([]);
+  });
+
+  it("counts a wrong secret as a failed authentication: a burst blocks the sender's IP", async () => {
+    const ip = uniqueIp();
+    const post = (authorization: string) =>
+      callFrom(ip, "/api/v1/ingest/solana", {
+        method: "POST",
+        headers: { authorization, "content-type": "application/json" },
+        body: "[]",
+      });
+    for (let i = 0; i < FAILURE_THRESHOLD; i++)
+      await expectError(await post(`guess-${i}-0123456789abcdef`), 401, "invalid_credentials");
+    // Blocked before authentication: even the right secret is refused from that address now.
+    await expectError(await post(WEBHOOK_SECRET), 403, "ip_blocked");
+    expect(
+      (
+        await callFrom(uniqueIp(), "/api/v1/ingest/solana", {
+          method: "POST",
+          headers: { authorization: WEBHOOK_SECRET, "content-type": "application/json" },
+          body: "[]",
+        })
+      ).status,
+    ).toBe(202);
   });
 
   it("answers 401 without credentials and 403 to a caller without write:ingest", async () => {

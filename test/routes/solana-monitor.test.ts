@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { encodeBase58 } from "../../src/lib/solana";
+import { auditRows } from "../audit-helpers";
 import { newAddress } from "../fixtures/solana";
 import { authHeader, call, expectError, json } from "../helpers";
 
@@ -125,6 +126,12 @@ describe("POST/GET/DELETE /api/v1/monitor: happy path", () => {
     expect(events).toEqual([
       { event: "monitor.started", account_id: sub, monitoring_id: monitoring_ids[0] },
       { event: "monitor.stopped", account_id: sub, monitoring_id: monitoring_ids[0] },
+    ]);
+    // And they land in the hash-chained audit log, readable by the account.
+    const rows = await auditRows("account_id = ?1 AND event LIKE 'monitor.%'", sub);
+    expect(rows.map((r) => [r.event, JSON.parse(r.details).token_address])).toEqual([
+      ["monitor.started", token],
+      ["monitor.stopped", token],
     ]);
   });
 });
