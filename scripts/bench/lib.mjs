@@ -58,7 +58,14 @@ function discardStdio(...streams) {
  * here: 832 vs 1,883 req/s for the same 404), which would benchmark the simulator, not Parapet.
  * `quiet` discards the Worker's log output. Returns `{ url, mf, stop }`.
  */
-export async function startParapet({ script, vars = {}, persistDir, withAssets = false, quiet = false } = {}) {
+export async function startParapet({
+  script,
+  vars = {},
+  persistDir,
+  withAssets = false,
+  quiet = false,
+  inspectorPort,
+} = {}) {
   const dir = persistDir ?? mkdtempSync(join(tmpdir(), "parapet-bench-"));
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
   if (!withAssets) delete workerOptions.assets;
@@ -70,6 +77,7 @@ export async function startParapet({ script, vars = {}, persistDir, withAssets =
     bindings: { ...workerOptions.bindings, ...BENCH_SECRETS, ...vars },
     host: "127.0.0.1",
     port: 0,
+    ...(inspectorPort ? { inspectorPort } : {}),
     d1Persist: join(dir, "d1"),
     durableObjectsPersist: join(dir, "do"),
     kvPersist: join(dir, "kv"),
