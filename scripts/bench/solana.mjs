@@ -10,21 +10,14 @@
 //      should not grow with the stored history.
 //
 // Usage: npm run bench:solana [-- --history 10000,100000,1000000 --rounds 3 --batches 200]
+// `npm run bench` uses `benchHistory`, `deliveryBody` and `monitorDirect` (exported below).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import bs58 from "bs58";
 import { ROOT } from "../lib/local-server.mjs";
-import { BENCH_SECRETS, buildBundle, machine, startParapet } from "./lib.mjs";
+import { BENCH_SECRETS, buildBundle, cliArgs, isMain, machine, startParapet } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const HISTORY = String(arg("history", "10000,100000,1000000")).split(",").map(Number);
-const ROUNDS = Number(arg("rounds", 3));
-const BATCHES = Number(arg("batches", 200));
 const NEW_PER_ROUND = 2000;
 const MINUTE = 60_000;
 const WINDOW = 5 * MINUTE;
@@ -32,7 +25,8 @@ const SECRET = BENCH_SECRETS.SOLANA_WEBHOOK_SECRET;
 const VARS = { SOLANA_SCAN_MAX_EVENTS: "20000" };
 
 const bytes = (n) => crypto.getRandomValues(new Uint8Array(n));
-const address = () => bs58.encode(bytes(32));
+/** A random base58 Solana address. */
+export const address = () => bs58.encode(bytes(32));
 const signature = () => bs58.encode(bytes(64));
 const WALLETS = Array.from({ length: 2000 }, address);
 const wallet = (i) => WALLETS[(i * 7919) % WALLETS.length];
@@ -54,7 +48,7 @@ process.stdout.write = (chunk, ...rest) => {
 };
 
 /** A webhook body of `n` transactions with 2 transfers each, timed in the last few minutes. */
-function deliveryBody(mint, n, now, seq) {
+export function deliveryBody(mint, n, now, seq) {
   const items = [];
   for (let i = 0; i < n; i++) {
     const k = seq * n + i;
@@ -84,7 +78,7 @@ async function post(url, body) {
 }
 
 /** Monitors `mint` for a bench account, straight in D1 (due at once). */
-async function monitorDirect(db, mint) {
+export async function monitorDirect(db, mint) {
   const now = Date.now();
   await db.batch([
     db
@@ -128,7 +122,7 @@ async function makeDue(db, mint) {
   await db.prepare("UPDATE solana_tokens SET next_scan_at = 0 WHERE token_address = ?1").bind(mint).run();
 }
 
-async function benchIngestAndScan(script) {
+async function benchIngestAndScan(script, BATCHES) {
   const app = await startParapet({ script, vars: VARS });
   try {
     const db = await app.mf.getD1Database("DB");
@@ -251,7 +245,8 @@ async function seedHistory(db, mint, n) {
     .run();
 }
 
-async function benchHistory(script, n) {
+/** Scan time and rows read for rounds of 2,000 new transfers over `n` stored ones (fresh instance). */
+export async function benchHistory(script, n, ROUNDS = 3) {
   const app = await startParapet({ script, vars: VARS });
   try {
     const db = await app.mf.getD1Database("DB");
@@ -289,40 +284,48 @@ async function benchHistory(script, n) {
   }
 }
 
-const started = new Date();
-console.error("building the production bundle…");
-const { script } = buildBundle(join(ROOT, ".bench", "solana-bundle"));
-console.error("ingest and one scan…");
-const throughput = await benchIngestAndScan(script);
-console.error(JSON.stringify(throughput));
-const history = [];
-for (const n of HISTORY) {
-  console.error(`history of ${n} transfers…`);
-  history.push(await benchHistory(script, n));
-  console.error(JSON.stringify(history.at(-1)));
-}
+if (isMain(import.meta.url)) await main();
 
-const f = (x, d = 1) => Number(x).toFixed(d);
-const lines = [
-  `Machine: ${machine()}. Date: ${started.toISOString().slice(0, 10)}. Command: \`npm run bench:solana\`.`,
-  "",
-  "| measure | value |",
-  "| --- | --- |",
-  `| one delivery of 100 transactions (200 transfers), one at a time: p50 / p95 / max | ${f(throughput.single.p50)} / ${f(throughput.single.p95)} / ${f(throughput.single.max)} ms |`,
-  `| ingest, 8 concurrent deliveries: deliveries/s (transfers/s) | ${f(throughput.concurrent.deliveries_per_s)} (${f(throughput.concurrent.events_per_s, 0)}) |`,
-  `| ingest, 8 concurrent: p50 / p99 latency | ${f(throughput.concurrent.p50)} / ${f(throughput.concurrent.p99)} ms |`,
-  `| one scan: new transfers / scan job time / transfers/s | ${throughput.scan.events} / ${f(throughput.scan.ms, 0)} ms / ${f(throughput.scan.events_per_s, 0)} |`,
-  `| the same scheduled event, wall time seen by the caller | ${f(throughput.scan.wall_ms, 0)} ms |`,
-  `| rows D1 read for that scan | ${throughput.scan.rows_read.toLocaleString("en-US")} |`,
-  "",
-  `| stored transfers | seeding | scan job time for ${NEW_PER_ROUND} new transfers, ${ROUNDS} rounds (ms) | median | scheduled event wall time, median | rows D1 read per scan |`,
-  "| --- | --- | --- | --- | --- | --- |",
-  ...history.map(
-    (h) =>
-      `| ${h.stored.toLocaleString("en-US")} | ${f(h.seed_s)} s | ${h.scan_ms.map((x) => f(x, 0)).join(", ")} | **${f(h.median_ms, 0)} ms** | ${f(h.wall_median_ms, 0)} ms | ${h.rows_read.map((x) => x.toLocaleString("en-US")).join(", ")} |`,
-  ),
-];
-mkdirSync(join(ROOT, ".bench"), { recursive: true });
-writeFileSync(join(ROOT, ".bench", "solana.md"), `${lines.join("\n")}\n`);
-console.log(`\n${lines.join("\n")}`);
-writeFileSync(join(ROOT, ".bench", "solana.json"), JSON.stringify({ throughput, history }, null, 2));
+async function main() {
+  const { arg } = cliArgs();
+  const HISTORY = String(arg("history", "10000,100000,1000000")).split(",").map(Number);
+  const ROUNDS = Number(arg("rounds", 3));
+  const BATCHES = Number(arg("batches", 200));
+  const started = new Date();
+  console.error("building the production bundle…");
+  const { script } = buildBundle(join(ROOT, ".bench", "solana-bundle"));
+  console.error("ingest and one scan…");
+  const throughput = await benchIngestAndScan(script, BATCHES);
+  console.error(JSON.stringify(throughput));
+  const history = [];
+  for (const n of HISTORY) {
+    console.error(`history of ${n} transfers…`);
+    history.push(await benchHistory(script, n, ROUNDS));
+    console.error(JSON.stringify(history.at(-1)));
+  }
+
+  const f = (x, d = 1) => Number(x).toFixed(d);
+  const lines = [
+    `Machine: ${machine()}. Date: ${started.toISOString().slice(0, 10)}. Command: \`npm run bench:solana\`.`,
+    "",
+    "| measure | value |",
+    "| --- | --- |",
+    `| one delivery of 100 transactions (200 transfers), one at a time: p50 / p95 / max | ${f(throughput.single.p50)} / ${f(throughput.single.p95)} / ${f(throughput.single.max)} ms |`,
+    `| ingest, 8 concurrent deliveries: deliveries/s (transfers/s) | ${f(throughput.concurrent.deliveries_per_s)} (${f(throughput.concurrent.events_per_s, 0)}) |`,
+    `| ingest, 8 concurrent: p50 / p99 latency | ${f(throughput.concurrent.p50)} / ${f(throughput.concurrent.p99)} ms |`,
+    `| one scan: new transfers / scan job time / transfers/s | ${throughput.scan.events} / ${f(throughput.scan.ms, 0)} ms / ${f(throughput.scan.events_per_s, 0)} |`,
+    `| the same scheduled event, wall time seen by the caller | ${f(throughput.scan.wall_ms, 0)} ms |`,
+    `| rows D1 read for that scan | ${throughput.scan.rows_read.toLocaleString("en-US")} |`,
+    "",
+    `| stored transfers | seeding | scan job time for ${NEW_PER_ROUND} new transfers, ${ROUNDS} rounds (ms) | median | scheduled event wall time, median | rows D1 read per scan |`,
+    "| --- | --- | --- | --- | --- | --- |",
+    ...history.map(
+      (h) =>
+        `| ${h.stored.toLocaleString("en-US")} | ${f(h.seed_s)} s | ${h.scan_ms.map((x) => f(x, 0)).join(", ")} | **${f(h.median_ms, 0)} ms** | ${f(h.wall_median_ms, 0)} ms | ${h.rows_read.map((x) => x.toLocaleString("en-US")).join(", ")} |`,
+    ),
+  ];
+  mkdirSync(join(ROOT, ".bench"), { recursive: true });
+  writeFileSync(join(ROOT, ".bench", "solana.md"), `${lines.join("\n")}\n`);
+  console.log(`\n${lines.join("\n")}`);
+  writeFileSync(join(ROOT, ".bench", "solana.json"), JSON.stringify({ throughput, history }, null, 2));
+}

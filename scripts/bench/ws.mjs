@@ -17,39 +17,17 @@
 // Layouts: every socket in one room (`WS_ROOM_SHARDS=1`: how far one room goes) and 8 rooms.
 //
 // Usage: npm run bench:ws [-- --stream alerts|market --sockets 1000,5000 --shards 1,8 --rounds 5 --deflate on|off]
+// `npm run bench` runs `fanOut` (exported below) for its WebSocket rows.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
-import { BENCH_SECRETS, buildBundle, machine, startParapet } from "./lib.mjs";
+import { BENCH_SECRETS, buildBundle, cliArgs, HIGH_LIMITS, isMain, machine, startParapet } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : fallback;
-};
-const STREAM = arg("stream", "alerts");
-const SOCKET_COUNTS = arg("sockets", "1000,5000")
-  .split(",")
-  .map(Number)
-  .sort((a, b) => a - b);
-const SHARD_COUNTS = arg("shards", "1,8").split(",").map(Number);
-const ROUNDS = Number(arg("rounds", "5"));
-const CONCURRENCY = Number(arg("concurrency", "50"));
-const DEFLATE = arg("deflate", "on") !== "off";
 const PER_ACCOUNT = 100;
 const TOKEN = "7Lf2U6kZK6TqJ4d4BWK3TYsy7ZrXksu5oEAXpgAHbMR9";
 const SYMBOL = "BENCH-USDT";
 const PASSWORD = "bench password that is long enough";
-
-const HIGH_LIMITS = {
-  RATE_LIMIT_ANONYMOUS_PER_MINUTE: "100000",
-  RATE_LIMIT_ANONYMOUS_BURST: "100000",
-  RATE_LIMIT_JWT_PER_MINUTE: "100000",
-  RATE_LIMIT_JWT_BURST: "100000",
-  RATE_LIMIT_AUTH_PER_SECOND: "10000",
-  RATE_LIMIT_MARKET_PER_SECOND: "10000",
-};
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
@@ -100,22 +78,22 @@ const SUBSCRIBE = {
 const DATA_PREFIX = { alerts: '{"type":"anomaly_alert"', market: '{"type":"ticker"' };
 
 /** Opens one socket and subscribes it; resolves once acknowledged. */
-function openSocket(url, token, onData) {
+function openSocket(url, token, onData, { stream, deflate }) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace("http", "ws")}/ws/${STREAM}?token=${token}`, {
-      perMessageDeflate: DEFLATE,
+    const ws = new WebSocket(`${url.replace("http", "ws")}/ws/${stream}?token=${token}`, {
+      perMessageDeflate: deflate,
     });
     const timer = setTimeout(() => reject(new Error("socket setup timed out")), 60_000);
     ws.once("error", reject);
     ws.once("open", () => {
-      ws.send(JSON.stringify(SUBSCRIBE[STREAM]));
+      ws.send(JSON.stringify(SUBSCRIBE[stream]));
       // Like a real client (ping_interval 30 s): silent sockets are closed after 40 s.
       const pinger = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send("ping"), 20_000);
       ws.once("close", () => clearInterval(pinger));
     });
     ws.on("message", (data) => {
       const text = data.toString();
-      if (text.startsWith(DATA_PREFIX[STREAM])) onData();
+      if (text.startsWith(DATA_PREFIX[stream])) onData();
       else if (text.startsWith('{"type":"subscribed"')) {
         clearTimeout(timer);
         resolve(ws);
@@ -150,8 +128,8 @@ const alert = (round) => [
 ];
 
 /** How one round publishes, per stream; resolves when the publisher's call returned. */
-async function publisher(parapet, shards) {
-  if (STREAM === "alerts") {
+async function publisher(parapet, shards, stream) {
+  if (stream === "alerts") {
     const ns = await parapet.mf.getDurableObjectNamespace("ROOMS");
     const rooms = Array.from({ length: shards }, (_, i) => ns.get(ns.idFromName(`stream-room-${i}`)));
     const fanOut = (deliveries) => Promise.all(rooms.map((room) => room.publishAlerts(deliveries)));
@@ -176,7 +154,22 @@ async function publisher(parapet, shards) {
   };
 }
 
-async function scenario(script, shards) {
+/**
+ * Opens `sockets` (ascending counts, added up) on a fresh instance with `shards` rooms and times
+ * `rounds` published messages to all of them; one row per socket count.
+ */
+export async function fanOut(
+  script,
+  {
+    stream = "alerts",
+    shards = 1,
+    sockets: socketCounts = [1000, 5000],
+    rounds: ROUNDS = 5,
+    deflate = true,
+    concurrency = 50,
+  } = {},
+) {
+  const SOCKET_COUNTS = [...socketCounts].sort((a, b) => a - b);
   const parapet = await startParapet({
     script,
     quiet: true,
@@ -189,7 +182,7 @@ async function scenario(script, shards) {
     for (let i = 0; i < Math.ceil(SOCKET_COUNTS.at(-1) / PER_ACCOUNT); i++) {
       tokens.push(await signIn(parapet.url, `ws-bench-${i}-${crypto.randomUUID()}@bench.test`));
     }
-    const { publish, hop } = await publisher(parapet, shards);
+    const { publish, hop } = await publisher(parapet, shards, stream);
     let arrivals = [];
     let published = 0;
     const baseline = workerdRss();
@@ -201,8 +194,11 @@ async function scenario(script, shards) {
         (_, i) => tokens[Math.floor((sockets.length + i) / PER_ACCOUNT)],
       );
       const openStarted = performance.now();
-      await pool(wanted, CONCURRENCY, async (token) => {
-        const ws = await openSocket(parapet.url, token, () => arrivals.push(performance.now() - published));
+      await pool(wanted, concurrency, async (token) => {
+        const ws = await openSocket(parapet.url, token, () => arrivals.push(performance.now() - published), {
+          stream,
+          deflate,
+        });
         if (ws.extensions.includes("permessage-deflate")) compressed++;
         sockets.push(ws);
       });
@@ -238,7 +234,7 @@ async function scenario(script, shards) {
         max: median("max"),
         p99s: rounds.map((r) => fmt(r.p99)).join(", "),
         publisher:
-          STREAM === "alerts"
+          stream === "alerts"
             ? `RPCs returned ${fmt(median("returned"))} ms (hop alone ${fmt(hop)} ms)`
             : `ingest 202 after ${fmt(median("returned"))} ms`,
         rss,
@@ -246,7 +242,7 @@ async function scenario(script, shards) {
         openSeconds,
         compressed: `${compressed}/${sockets.length}`,
       });
-      console.error(`stream=${STREAM} rooms=${shards} sockets=${n}:`, JSON.stringify(rows.at(-1)));
+      console.error(`stream=${stream} rooms=${shards} sockets=${n}:`, JSON.stringify(rows.at(-1)));
     }
   } finally {
     for (const ws of sockets) ws.terminate();
@@ -255,24 +251,41 @@ async function scenario(script, shards) {
   return rows;
 }
 
-console.error("building the production bundle (wrangler deploy --dry-run)…");
-const { script } = buildBundle();
-const results = [];
-for (const shards of SHARD_COUNTS) results.push(...(await scenario(script, shards)));
+if (isMain(import.meta.url)) await main();
 
-const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
-console.log(
-  `Machine: ${machine()}; load average (1 min) at the end: ${load}. Date: ${new Date().toISOString().slice(0, 10)}.`,
-);
-console.log(
-  `Stream: ${STREAM}. Rounds per row: ${ROUNDS} (latency columns: the median round; p99 of every round listed). Clients offer permessage-deflate: ${DEFLATE ? "yes" : "no"}.\n`,
-);
-console.log(
-  "| rooms | sockets | received | p50 | p99 | max | p99 per round (ms) | publisher | workerd RSS | RSS per socket | connect time | deflate |",
-);
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-for (const r of results) {
+async function main() {
+  const { arg } = cliArgs();
+  const STREAM = arg("stream", "alerts");
+  const SOCKET_COUNTS = arg("sockets", "1000,5000").split(",").map(Number);
+  const SHARD_COUNTS = arg("shards", "1,8").split(",").map(Number);
+  const ROUNDS = Number(arg("rounds", "5"));
+  const DEFLATE = arg("deflate", "on") !== "off";
+  const options = {
+    stream: STREAM,
+    sockets: SOCKET_COUNTS,
+    rounds: ROUNDS,
+    deflate: DEFLATE,
+    concurrency: Number(arg("concurrency", "50")),
+  };
+  console.error("building the production bundle (wrangler deploy --dry-run)…");
+  const { script } = buildBundle();
+  const results = [];
+  for (const shards of SHARD_COUNTS) results.push(...(await fanOut(script, { ...options, shards })));
+
+  const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
   console.log(
-    `| ${r.shards} | ${r.sockets.toLocaleString("en")} | ${r.received.toLocaleString("en")} | ${fmt(r.p50)} ms | ${fmt(r.p99)} ms | ${fmt(r.max)} ms | ${r.p99s} | ${r.publisher} | ${mib(r.rss)} MiB | ${(r.perSocket / 1024).toFixed(0)} KiB | ${r.openSeconds.toFixed(0)} s | ${r.compressed} |`,
+    `Machine: ${machine()}; load average (1 min) at the end: ${load}. Date: ${new Date().toISOString().slice(0, 10)}.`,
   );
+  console.log(
+    `Stream: ${STREAM}. Rounds per row: ${ROUNDS} (latency columns: the median round; p99 of every round listed). Clients offer permessage-deflate: ${DEFLATE ? "yes" : "no"}.\n`,
+  );
+  console.log(
+    "| rooms | sockets | received | p50 | p99 | max | p99 per round (ms) | publisher | workerd RSS | RSS per socket | connect time | deflate |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of results) {
+    console.log(
+      `| ${r.shards} | ${r.sockets.toLocaleString("en")} | ${r.received.toLocaleString("en")} | ${fmt(r.p50)} ms | ${fmt(r.p99)} ms | ${fmt(r.max)} ms | ${r.p99s} | ${r.publisher} | ${mib(r.rss)} MiB | ${(r.perSocket / 1024).toFixed(0)} KiB | ${r.openSeconds.toFixed(0)} s | ${r.compressed} |`,
+    );
+  }
 }
