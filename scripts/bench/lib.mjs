@@ -117,14 +117,18 @@ export function summary(values) {
 }
 
 /** Builds the production bundle exactly as `wrangler deploy` would, into `outdir`. */
-export function buildBundle(outdir = join(ROOT, ".bench", "dist")) {
+export function buildBundle(outdir = join(ROOT, ".bench", "dist"), { minify = true } = {}) {
   rmSync(outdir, { recursive: true, force: true });
   const wrangler = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-  const res = spawnSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  });
+  const res = spawnSync(
+    process.execPath,
+    [wrangler, "deploy", "--dry-run", "--outdir", outdir, ...(minify ? [] : ["--minify=false"])],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    },
+  );
   if (res.status !== 0) throw new Error(`bundle failed:\n${res.stdout}\n${res.stderr}`);
   const script = join(outdir, "index.js");
   const bytes = readFileSync(script).byteLength;
