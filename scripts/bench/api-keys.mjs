@@ -14,54 +14,22 @@
 //
 // Usage: npm run bench:keys [-- --requests 500 --rounds 5]
 import { createHmac } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
-import { ROOT, wrangler } from "../lib/local-server.mjs";
+import { ROOT } from "../lib/local-server.mjs";
+import { buildBundle, cliArgs, HIGH_LIMITS, startParapet } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
+const { arg: option } = cliArgs();
+const arg = (name, fallback) => Number(option(name, fallback));
 const REQUESTS = arg("requests", 500);
 const ROUNDS = arg("rounds", 5);
 const WARMUP = arg("warmup", 300);
 
-const outdir = join(ROOT, ".bench", "keys-bundle");
-mkdirSync(outdir, { recursive: true });
 console.error("building the production bundle (wrangler deploy --dry-run)…");
-wrangler(["deploy", "--dry-run", "--outdir", outdir]);
-
-const random = (n) => Buffer.from(crypto.getRandomValues(new Uint8Array(n)));
-const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
-const { assets: _assets, ...options } = workerOptions;
-const state = mkdtempSync(join(os.tmpdir(), "parapet-bench-"));
-const HIGH = "100000";
-const mf = new Miniflare({
-  ...options,
-  modules: true,
-  scriptPath: join(outdir, "index.js"),
-  durableObjectsPersist: join(state, "do"),
-  d1Persist: join(state, "d1"),
-  bindings: {
-    ...options.bindings,
-    ENFORCE_HTTPS: "false",
-    JWT_SECRET: random(32).toString("hex"),
-    ENCRYPTION_KEY: random(32).toString("base64"),
-    ...Object.fromEntries(
-      ["ANONYMOUS", "JWT", "BASIC"].flatMap((t) => [
-        [`RATE_LIMIT_${t}_PER_MINUTE`, HIGH],
-        [`RATE_LIMIT_${t}_BURST`, HIGH],
-      ]),
-    ),
-    RATE_LIMIT_MARKET_PER_SECOND: "10000",
-    RATE_LIMIT_ACCOUNT_PER_SECOND: "10000",
-    RATE_LIMIT_AUTH_PER_SECOND: "10000",
-  },
-});
+const bundle = buildBundle(join(ROOT, ".bench", "keys-bundle"));
+const app = await startParapet({ script: bundle.script, quiet: true, vars: HIGH_LIMITS });
+const { mf } = app;
 
 const IP = { "CF-Connecting-IP": "198.51.100.7" };
 async function send(path, init = {}) {
@@ -74,15 +42,6 @@ async function send(path, init = {}) {
 }
 
 async function setup() {
-  const db = await mf.getD1Database("DB");
-  const { readdirSync } = await import("node:fs");
-  const dir = join(ROOT, "migrations");
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith(".sql"))
-    .sort()) {
-    const statements = unstable_splitSqlQuery(readFileSync(join(dir, file), "utf8"));
-    await db.batch(statements.map((sql) => db.prepare(sql)));
-  }
   const json = { "content-type": "application/json" };
   const account = { email: `bench-${Date.now()}@bench.test`, password: "bench password 0123456789", role: "trader" };
   await send("/api/v1/auth/register", { method: "POST", headers: json, body: JSON.stringify(account) });
@@ -106,7 +65,6 @@ const summary = (values) => {
 const fmt = (n) => n.toFixed(3);
 
 try {
-  await mf.ready;
   const { token, key } = await setup();
   const keyPath = `/api/v1/keys/${key.key_id}`;
   const signed = () => {
@@ -177,5 +135,5 @@ try {
   }
   writeFileSync(join(ROOT, ".bench", "api-keys.json"), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  await mf.dispose();
+  await app.stop();
 }

@@ -12,47 +12,30 @@
 // and both it and the whole run are reported.
 //
 // Usage: npm run bench:ratelimit [-- --requests 1000 --rounds 5]
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { ROOT, wrangler } from "../lib/local-server.mjs";
+import { ROOT } from "../lib/local-server.mjs";
+import { buildBundle, cliArgs, startParapet } from "./lib.mjs";
 
-const args = process.argv.slice(2);
-const arg = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
+const { arg: option } = cliArgs();
+const arg = (name, fallback) => Number(option(name, fallback));
 const REQUESTS = arg("requests", 1000);
 const ROUNDS = arg("rounds", 5);
 const WARMUP = arg("warmup", 500);
 
-const outdir = join(ROOT, ".bench", "ratelimit-bundle");
-mkdirSync(outdir, { recursive: true });
 console.error("building the production bundle (wrangler deploy --dry-run)…");
-wrangler(["deploy", "--dry-run", "--outdir", outdir]);
-
-const random = (n) => Buffer.from(crypto.getRandomValues(new Uint8Array(n)));
-const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
-const { assets: _assets, ...options } = workerOptions;
-const state = mkdtempSync(join(os.tmpdir(), "parapet-bench-"));
-const mf = new Miniflare({
-  ...options,
-  modules: true,
-  scriptPath: join(outdir, "index.js"),
-  durableObjectsPersist: join(state, "do"),
-  d1Persist: join(state, "d1"),
-  bindings: {
-    ...options.bindings,
-    ENFORCE_HTTPS: "false",
-    JWT_SECRET: random(32).toString("hex"),
-    ENCRYPTION_KEY: random(32).toString("base64"),
+const bundle = buildBundle(join(ROOT, ".bench", "ratelimit-bundle"));
+const app = await startParapet({
+  script: bundle.script,
+  quiet: true,
+  vars: {
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: "100000",
     RATE_LIMIT_ANONYMOUS_BURST: "100000",
     RATE_LIMIT_MARKET_PER_SECOND: "10000",
   },
 });
+const { mf } = app;
 
 const headers = { "CF-Connecting-IP": "198.51.100.7" };
 async function timed(path) {
@@ -80,7 +63,6 @@ const summary = (values) => {
 const fmt = (n) => n.toFixed(3);
 
 try {
-  await mf.ready;
   for (let i = 0; i < WARMUP; i++) {
     check((await timed("/__bench")).res, "/__bench", false);
     check((await timed("/api/v1/market/__bench")).res, "/api/v1/market/__bench", true);
@@ -138,5 +120,5 @@ try {
   console.log(`added p50 per round: ${rounds.map(fmt).join(", ")} ms (best ${fmt(result.added_p50_best_round_ms)})`);
   writeFileSync(join(ROOT, ".bench", "ratelimit.json"), `${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  await mf.dispose();
+  await app.stop();
 }
