@@ -12,6 +12,7 @@ import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
 import { wsRoutes } from "./ws";
+import { wsProtocolSchemas } from "./ws-protocol";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -23,4 +24,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", marketRoutes);
   app.route("/", analysisRoutes);
   app.route("/", wsRoutes);
+  app.route("/", wsProtocolSchemas);
 }
