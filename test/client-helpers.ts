@@ -13,19 +13,32 @@ export interface Seen {
   path: string;
   status: number;
   headers: Headers;
+  /** The answer's `Retry-After`, if any. */
+  retryAfter: string | null;
 }
 
-/** A fetch into the Worker (or into `createApp()` with a custom environment) that records every request. */
-export function recordingFetch(env?: Env): { fetch: FetchLike; seen: Seen[] } {
+/**
+ * A fetch into the Worker (or into `createApp()` with a custom environment) that records every
+ * request; `ip` is sent as `CF-Connecting-IP`, as the edge would.
+ */
+export function recordingFetch(env?: Env, ip?: string): { fetch: FetchLike; seen: Seen[] } {
   const app = env ? createApp() : undefined;
   const seen: Seen[] = [];
-  const fetch: FetchLike = async (request) => {
-    const headers = new Headers(request.headers);
+  const fetch: FetchLike = async (original) => {
+    const headers = new Headers(original.headers);
+    if (ip) headers.set("cf-connecting-ip", ip);
+    const request = new Request(original, { headers });
     const url = new URL(request.url);
     const response = app
       ? await app.fetch(request, env, createExecutionContext())
       : await exports.default.fetch(request);
-    seen.push({ method: request.method, path: `${url.pathname}${url.search}`, status: response.status, headers });
+    seen.push({
+      method: request.method,
+      path: `${url.pathname}${url.search}`,
+      status: response.status,
+      headers,
+      retryAfter: response.headers.get("retry-after"),
+    });
     return response;
   };
   return { fetch, seen };
