@@ -15,7 +15,7 @@ import {
   withinBudget,
 } from "./retry";
 import { memorySessionStore, type Session, SessionManager, type SessionStore, type TokenPair } from "./session";
-import { importSigningKey, needsSignature, signatureHeaders } from "./signing";
+import { importSigningKey, needsSignature, type SigningKey, signatureHeaders } from "./signing";
 import type { CallOptions, HttpMethod, Operation, PathsWith, RequestArgs, RequestOptions, SuccessBody } from "./types";
 
 /** A `fetch`: the global one by default; tests pass the Worker's own. */
@@ -102,7 +102,7 @@ export class ClientCore {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private readonly retry: RetryPolicy | false;
-  private signingKey: Promise<CryptoKey> | undefined;
+  private signingKey: Promise<SigningKey> | undefined;
   /** Server time minus local time, learned from a `signature_expired` answer. */
   private clockOffsetMs = 0;
 
@@ -174,7 +174,7 @@ export class ClientCore {
         const error = new ParapetError({
           code: "network_error",
           status: 0,
-          message: `No answer from ${url.origin}: ${cause instanceof Error ? cause.message : String(cause)}`,
+          message: `No answer from ${url.origin}: ${describeFailure(cause)}`,
           cause,
         });
         await this.waitOrThrow(error, repeatable, policy, attempt, null, started, options.signal);
@@ -285,6 +285,13 @@ async function readBody(response: Response): Promise<unknown> {
     }
   }
   return response.text();
+}
+
+/** A network failure's message, with the system error code behind it when there is one (`ECONNREFUSED`). */
+function describeFailure(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const code = (cause.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? `${cause.message} (${code})` : cause.message;
 }
 
 function newIdempotencyKey(): string {

@@ -5,6 +5,9 @@
 
 const encoder = new TextEncoder();
 
+/** An imported HMAC key (WebCrypto's `CryptoKey`, named through the API so every runtime's types agree). */
+export type SigningKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+
 /**
  * True for the critical operations API.md names: `POST`/`DELETE` under `/api/v1/portfolio` and
  * every key-management call (`/api/v1/keys…`, and the admin's `/api/v1/admin/keys…`).
@@ -21,7 +24,7 @@ function hex(buffer: ArrayBuffer): string {
 }
 
 /** The HMAC key of an `api_secret` (its UTF-8 bytes, `sk_` included); import once per client. */
-export function importSigningKey(secret: string): Promise<CryptoKey> {
+export function importSigningKey(secret: string): Promise<SigningKey> {
   return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
 }
 
@@ -31,7 +34,7 @@ export function importSigningKey(secret: string): Promise<CryptoKey> {
  * @example await signatureHeaders(await importSigningKey(secret), "POST", "/api/v1/portfolio/positions", bytes, Date.now())
  */
 export async function signatureHeaders(
-  key: CryptoKey,
+  key: SigningKey,
   method: string,
   pathWithQuery: string,
   body: Uint8Array | undefined,

@@ -1,5 +1,5 @@
 // Generated from the service's OpenAPI document by `npm run client:generate`
-// (scripts/client-generate.ts). Do not edit: change the route schemas and regenerate.
+// (scripts/client-generate.mjs). Do not edit: change the route schemas and regenerate.
 // test/client/generated.test.ts fails when this file is out of date.
 
 /** Named schemas of the OpenAPI document. */
