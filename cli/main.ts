@@ -5,6 +5,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ParapetError } from "../src/client";
 import * as account from "./commands/account";
+import * as alerts from "./commands/alerts";
 import * as market from "./commands/market";
 import { type Context, createContext, UsageError, type Values } from "./context";
 import { type Io, processIo } from "./output";
@@ -94,6 +95,12 @@ const COMMANDS: Record<string, Command> = {
       batch: { type: "string" },
     },
     run: market.ingest,
+  },
+  "alerts watch": {
+    usage: "alerts watch [--token ADDRESS]… [--count N]",
+    summary: "stream anomaly alerts as they arrive (all monitored tokens unless --token; --json: one object per line)",
+    options: { token: { type: "string", multiple: true }, count: { type: "string" } },
+    run: alerts.watch,
   },
 };
 

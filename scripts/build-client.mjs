@@ -63,10 +63,10 @@ export function buildTypes() {
       stdio: "inherit",
     });
     for (const file of files(temporary)) {
-      const text = readFileSync(file, "utf8").replace(
-        /(from\s+|import\()(["'])(\.{1,2}\/[^"']+?)(?<!\.js)\2/g,
-        "$1$2$3.js$2",
-      );
+      // Node's resolver wants full file names: "." is "./index.js", "./core" is "./core.js".
+      const text = readFileSync(file, "utf8")
+        .replace(/(from\s+|import\()(["'])(\.{1,2})\2/g, "$1$2$3/index.js$2")
+        .replace(/(from\s+|import\()(["'])(\.{1,2}\/[^"']+?)(?<!\.js)\2/g, "$1$2$3.js$2");
       writeFileSync(file, text);
     }
     rmSync(join(OUT, "types"), { recursive: true, force: true });

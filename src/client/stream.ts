@@ -265,6 +265,12 @@ export class ParapetStream {
       this.emit("message", message);
       this.dispatch(message);
     });
+    socket.addEventListener("error", (event: { message?: unknown; error?: unknown }) => {
+      if (!current()) return;
+      // A close follows; this only says why (e.g. "Unexpected server response: 401" from ws).
+      const reason = event?.error instanceof Error ? event.error.message : event?.message;
+      this.emit("failure", new Error(typeof reason === "string" && reason ? reason : "WebSocket error"));
+    });
     socket.addEventListener("close", (event: { code?: number; reason?: string }) => {
       if (!current()) return;
       void this.onClosed(event.code ?? 1006, event.reason ?? "");
