@@ -129,7 +129,14 @@ export function createApp(): OpenAPIHono<AppEnv> {
         "X-Request-Id",
         "Idempotency-Key",
       ],
-      exposeHeaders: ["X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After"],
+      exposeHeaders: [
+        "X-Request-Id",
+        "X-RateLimit-Limit",
+        "X-RateLimit-Remaining",
+        "X-RateLimit-Reset",
+        "Retry-After",
+        "Idempotent-Replayed",
+      ],
       maxAge: 600,
     })(c, next);
   });

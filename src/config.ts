@@ -133,6 +133,9 @@ export const ConfigSchema = z
     MARKET_PRICE_MAX_AGE_SECONDS: int(120, 5, 86_400),
     WHALE_USD_THRESHOLD: int(100_000, 1, 1_000_000_000_000),
     STARTING_BALANCE: decimalString("100000.00"),
+    // Portfolio limits (README, "Portfolio"): a position past either is refused with PORT_002.
+    PORTFOLIO_MAX_OPEN_POSITIONS: int(50, 1, 1000),
+    PORTFOLIO_MAX_SYMBOL_NOTIONAL: decimalString("1000000.00"),
     AUDIT_RETENTION_DAYS: int(730, 1, 36_500),
     CORS_ORIGINS: list,
     // Metrics aggregator shards; keep it fixed once deployed (totals live in their shard).

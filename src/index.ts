@@ -3,6 +3,7 @@ import { runScheduled } from "./cron";
 
 export { MetricsAggregator } from "../durable-objects/metrics-aggregator";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { TradingDesk } from "../durable-objects/trading-desk";
 
 const app = createApp();
 

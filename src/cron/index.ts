@@ -2,6 +2,7 @@ import { logger } from "../lib/log";
 import { analysisTraining } from "./analysis-training";
 import { identityCleanup } from "./identity-cleanup";
 import { pullMarketUpstream } from "./market-pull";
+import { portfolioCleanup } from "./portfolio-cleanup";
 
 /** A background job run by a Cron Trigger. Jobs log their own failures and never throw. */
 export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) => Promise<void>;
@@ -14,6 +15,7 @@ export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = 
   "*/5 * * * *": [
     { name: "identity-cleanup", run: identityCleanup },
     { name: "analysis-training", run: analysisTraining },
+    { name: "portfolio-cleanup", run: portfolioCleanup },
   ],
   "17 3 * * *": [],
 };

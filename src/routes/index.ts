@@ -11,6 +11,7 @@ import { keyRoutes } from "./keys";
 import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
+import { portfolioRoutes } from "./portfolio";
 import { wsRoutes } from "./ws";
 import { wsProtocolSchemas } from "./ws-protocol";
 
@@ -24,5 +25,6 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", marketRoutes);
   app.route("/", analysisRoutes);
   app.route("/", wsRoutes);
+  app.route("/", portfolioRoutes);
   app.route("/", wsProtocolSchemas);
 }

@@ -7,7 +7,8 @@ import { requireSignature } from "../../src/middleware/signature";
 import { BASE, expectError, json } from "../helpers";
 import { account, createKey, signedHeaders } from "../key-helpers";
 
-const PATH = "/api/v1/portfolio/positions";
+// A trading path of its own: the real POST /api/v1/portfolio/positions is mounted by createApp().
+const PATH = "/api/v1/portfolio/__test/signed";
 
 /** The app with a trading route mounted the way the portfolio routes mount it. */
 function tradingApp() {

@@ -382,6 +382,66 @@ export interface components {
       /** The forecast's origin: when the newest close it starts from was current (the end of the newest base candle, or now while it runs). */
       timestamp: string;
     };
+    PortfolioBalance: {
+      currency: "USDT";
+      /** Starting balance + all realised PnL. */
+      balance: string;
+      /** balance − margin_used: what new margin can come from. */
+      available: string;
+      /** Margin reserved by open positions. */
+      margin_used: string;
+      /** Sum of the open positions' PnL at live prices. */
+      unrealized_pnl: string;
+      /** balance + unrealized_pnl. */
+      equity: string;
+      timestamp: string;
+    };
+    PositionList: {
+      positions: components["schemas"]["Position"][];
+      /** Cursor of the next page; null at the end. */
+      next_cursor: string | null;
+    };
+    Position: {
+      position_id: string;
+      symbol: string;
+      type: "long" | "short";
+      size: string;
+      leverage: number;
+      /** Price when opened. */
+      entry_price: string;
+      /** Open: the live price. Closed: the price it was closed at. */
+      current_price: string;
+      /** Open: unrealised, at `current_price`. Closed: realised. (current − entry) × size for a long, the opposite for a short, rounded half-even to 8 digits; a loss never exceeds the margin. */
+      pnl: string;
+      /** Margin reserved while open. */
+      margin: string;
+      status: "open" | "closed";
+      /** Open: the time of `current_price`. Closed: when it was closed. */
+      timestamp: string;
+      opened_at: string;
+      /** Null while open. */
+      closed_at: string | null;
+    };
+    OpenedPosition: {
+      position_id: string;
+      status: "success";
+      /** When the position was opened. */
+      timestamp: string;
+      /** The live price the position was opened at. */
+      entry_price: string;
+      /** Margin reserved: size × entry_price / leverage, rounded up to 8 digits. */
+      margin: string;
+    };
+    OpenPositionRequest: {
+      /** A known market symbol with a live price. */
+      symbol: string;
+      /** Position size in the base asset, a decimal string. */
+      size: string;
+      /** `long` or `short`. */
+      type: "long" | "short";
+      /** Whole number 1-20 (default 1), as a JSON number or a numeric string ("5"). */
+      leverage?: number | string;
+    };
   };
 }
 
@@ -1186,6 +1246,168 @@ export interface paths {
         "429": components["schemas"]["Error"];
         /** `internal_error` or `AI_002`; never internals. */
         "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/portfolio/balance": {
+    /** Your balance */
+    get: {
+      operationId: "getPortfolioBalance";
+      path: never;
+      query: never;
+      body: never;
+      responses: {
+        /** The balance. */
+        "200": components["schemas"]["PortfolioBalance"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `not_found` (including another account's resource) or `MARKET_001`. */
+        "404": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+        /** `MARKET_002`: the upstream exchange is unreachable. */
+        "502": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/portfolio/positions": {
+    /** Your positions */
+    get: {
+      operationId: "listPositions";
+      path: never;
+      query: {
+        /** Page size (1-1000, default 100). */
+        limit?: number;
+        /** Opaque cursor from a previous page's `next_cursor`. */
+        cursor?: string;
+        /** Default `open`. */
+        status?: "open" | "closed";
+      };
+      body: never;
+      responses: {
+        /** A page of positions. */
+        "200": components["schemas"]["PositionList"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `not_found` (including another account's resource) or `MARKET_001`. */
+        "404": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+        /** `MARKET_002`: the upstream exchange is unreachable. */
+        "502": components["schemas"]["Error"];
+      };
+    };
+    /** Open a position */
+    post: {
+      operationId: "openPosition";
+      path: never;
+      query: never;
+      body: components["schemas"]["OpenPositionRequest"];
+      responses: {
+        /** Opened. */
+        "201": components["schemas"]["OpenedPosition"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `not_found` (including another account's resource) or `MARKET_001`. */
+        "404": components["schemas"]["Error"];
+        /** `conflict`. */
+        "409": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `insufficient_history`, `PORT_001` or `PORT_002`. */
+        "422": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+        /** `MARKET_002`: the upstream exchange is unreachable. */
+        "502": components["schemas"]["Error"];
+        /** `AI_001` or `trading_halted`. */
+        "503": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/portfolio/positions/{position_id}": {
+    /** One of your positions */
+    get: {
+      operationId: "getPosition";
+      path: {
+        position_id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        /** The position. */
+        "200": components["schemas"]["Position"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `not_found` (including another account's resource) or `MARKET_001`. */
+        "404": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+        /** `MARKET_002`: the upstream exchange is unreachable. */
+        "502": components["schemas"]["Error"];
+      };
+    };
+    /** Close a position */
+    delete: {
+      operationId: "closePosition";
+      path: {
+        position_id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        /** The closed position, with its realised `pnl`. */
+        "200": components["schemas"]["Position"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `not_found` (including another account's resource) or `MARKET_001`. */
+        "404": components["schemas"]["Error"];
+        /** `conflict`. */
+        "409": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+        /** `MARKET_002`: the upstream exchange is unreachable. */
+        "502": components["schemas"]["Error"];
+        /** `AI_001` or `trading_halted`. */
+        "503": components["schemas"]["Error"];
       };
     };
   };
