@@ -111,6 +111,21 @@ export class ParapetClient extends ClientCore {
       this.request("get", "/api/v1/analysis/prediction/{symbol}", { path: { symbol }, query }),
   };
 
+  /** Balance and positions (`read:portfolio`); opening and closing need `write:trading` and are signed with an API key. */
+  readonly portfolio = {
+    balance: () => this.request("get", "/api/v1/portfolio/balance"),
+    positions: (query?: Query<"/api/v1/portfolio/positions">) =>
+      this.request("get", "/api/v1/portfolio/positions", { query }),
+    position: (position_id: string) =>
+      this.request("get", "/api/v1/portfolio/positions/{position_id}", { path: { position_id } }),
+    /** Opens a position; an `Idempotency-Key` is set (or pass your own) and kept across retries, so a retry never opens a second one. */
+    open: (body: Body<"/api/v1/portfolio/positions">, options: Pick<CallOptions, "idempotencyKey" | "signal"> = {}) =>
+      this.request("post", "/api/v1/portfolio/positions", { body, ...options }),
+    /** Closes a position (with an `Idempotency-Key`, so a retry gets the close's answer, not 409). */
+    close: (position_id: string, options: Pick<CallOptions, "idempotencyKey" | "signal"> = {}) =>
+      this.request("delete", "/api/v1/portfolio/positions/{position_id}", { path: { position_id }, ...options }),
+  };
+
   /**
    * Every page of a cursor-paginated list, following `next_cursor` until it is null.
    * @example for await (const page of client.pages("get", "/api/v1/market/history/{symbol}", { path: { symbol } })) …

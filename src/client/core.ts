@@ -51,8 +51,14 @@ export interface ClientOptions {
 
 const encoder = new TextEncoder();
 
-/** Routes whose POST takes an `Idempotency-Key` the client sets itself. */
-const AUTO_IDEMPOTENCY = new Set(["/api/v1/portfolio/positions"]);
+/**
+ * Trading writes, which take an `Idempotency-Key` the client sets itself: opening a position
+ * (a repeat would open a second one) and closing one (a repeat would get 409 instead of the close).
+ */
+export function takesIdempotencyKey(method: string, pathname: string): boolean {
+  if (method === "POST") return pathname === "/api/v1/portfolio/positions";
+  return method === "DELETE" && /^\/api\/v1\/portfolio\/positions\/[^/]+$/.test(pathname);
+}
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -144,8 +150,7 @@ export class ClientCore {
   protected async send(method: string, url: URL, body: unknown, options: CallOptions): Promise<unknown> {
     const bytes = body === undefined ? undefined : encoder.encode(JSON.stringify(body));
     const idempotencyKey =
-      options.idempotencyKey ??
-      (method === "POST" && AUTO_IDEMPOTENCY.has(url.pathname) ? newIdempotencyKey() : undefined);
+      options.idempotencyKey ?? (takesIdempotencyKey(method, url.pathname) ? newIdempotencyKey() : undefined);
     const repeatable = isIdempotentMethod(method) || idempotencyKey !== undefined || options.idempotent === true;
     const policy = options.retry === false || this.retry === false ? false : { ...this.retry, ...options.retry };
     const started = this.now();
