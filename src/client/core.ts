@@ -187,8 +187,9 @@ export class ClientCore {
       }
       if (response.ok) return readBody(response);
       const error = await ParapetError.fromResponse(response);
-      if (error.code === "token_expired" && token !== undefined && !refreshed) {
-        // Not an attempt of its own: the request never reached a handler.
+      if ((error.code === "token_expired" || error.code === "invalid_token") && token !== undefined && !refreshed) {
+        // Not an attempt of its own: the request never reached a handler. A refresh also ends a
+        // revoked session for good (SessionEndedError) instead of failing every later call.
         refreshed = true;
         await this.session.refresh(token);
         attempt--;

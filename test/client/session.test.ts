@@ -125,6 +125,24 @@ describe("client sessions", () => {
     expect(error).toMatchObject({ code: "unauthorized", status: 401 });
   });
 
+  it("ends the session once the server revoked it: the next call tries one refresh and clears it", async () => {
+    const { client, seen } = clientFor();
+    const account = await registered(client);
+    const session = await client.auth.login(account.email, account.password);
+    // Logged out elsewhere (another device): the session is revoked on the server.
+    const logout = await call("/api/v1/auth/logout", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ refresh_token: session.refresh_token }),
+    });
+    expect(logout.status).toBe(204);
+    const error = await client.auth.me().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionEndedError);
+    expect(error).toMatchObject({ code: "invalid_token", status: 401 });
+    expect(seen.map((s) => `${s.path} ${s.status}`).slice(-2)).toEqual(["/api/v1/me 401", "/api/v1/auth/refresh 401"]);
+    expect(await client.session.get()).toBeNull();
+  });
+
   it("turns a wrong password into a typed error with code, status and request id", async () => {
     const { client } = clientFor();
     const account = await registered(client);
