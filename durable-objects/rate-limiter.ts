@@ -8,6 +8,7 @@ import {
   quietAt,
   type SubjectState,
 } from "../src/services/ratelimit/decide";
+import { AuthFailureWindow } from "./auth-failures";
 import { absorb, isPending, nothingPending, type Pending, SubjectStore } from "./rate-limiter-store";
 import { SeenSignatures } from "./seen-signatures";
 
@@ -33,12 +34,14 @@ export const FLUSH_DELAY_MS = 50;
  *
  * Other per-subject concerns belong here as further RPC methods beside `check`, each with its
  * own tables and its own term in `quietUntil`: an API key's object also keeps the replay store
- * of its signed requests (`claimSignature`).
+ * of its signed requests (`claimSignature`), an IP's object its authentication failures
+ * (`noteAuthFailure`).
  */
 export class RateLimiter extends DurableObject<Env> {
   private state: SubjectState = emptyState();
   private readonly store: SubjectStore;
   private readonly signatures: SeenSignatures;
+  private readonly authFailures: AuthFailureWindow;
   private pending: Pending = nothingPending();
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** The scheduled alarm (epoch ms), null when none is set. */
@@ -48,9 +51,11 @@ export class RateLimiter extends DurableObject<Env> {
     super(ctx, env);
     this.store = new SubjectStore(ctx.storage.sql);
     this.signatures = new SeenSignatures(ctx.storage.sql);
+    this.authFailures = new AuthFailureWindow(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       this.store.ensureSchema();
       this.signatures.load();
+      this.authFailures.load();
       this.state = this.store.load();
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -101,6 +106,22 @@ export class RateLimiter extends DurableObject<Env> {
     return fresh;
   }
 
+  /**
+   * Counts one failed authentication of this IP inside `windowMs`; `burst` is true for exactly
+   * the failure that reaches `threshold` (the count then starts again). Synchronous, like `check`.
+   */
+  noteAuthFailure(input: { windowMs: number; threshold: number }): { failures: number; burst: boolean } {
+    const now = Date.now();
+    const result = this.authFailures.note(now, input.windowMs, input.threshold);
+    if (this.alarmAt === null) {
+      this.scheduleCleanup(Math.max(this.quietUntil(), now) + IDLE_GRACE_MS).catch((err: unknown) => {
+        this.alarmAt = null;
+        logger.error("rate_limiter_alarm_failed", { error: err instanceof Error ? err.message : String(err) });
+      });
+    }
+    return result;
+  }
+
   /** Deletes the subject's storage once it is quiet; otherwise looks again when it should be. */
   override async alarm(): Promise<void> {
     const now = Date.now();
@@ -115,6 +136,7 @@ export class RateLimiter extends DurableObject<Env> {
     this.alarmAt = null;
     this.store.forget();
     this.signatures.forget();
+    this.authFailures.forget();
     await this.ctx.storage.deleteAll();
   }
 
@@ -139,7 +161,7 @@ export class RateLimiter extends DurableObject<Env> {
 
   /** Epoch ms after which forgetting this subject changes no future decision. */
   private quietUntil(): number {
-    return Math.max(quietAt(this.state), this.signatures.quietUntil());
+    return Math.max(quietAt(this.state), this.signatures.quietUntil(), this.authFailures.quietUntil());
   }
 
   private scheduleCleanup(at: number): Promise<void> {

@@ -9,11 +9,14 @@ import { API_VERSION } from "./app-info";
 import { getConfig } from "./config";
 import { ApiError, type ErrorCode, errorBody } from "./errors";
 import { logger } from "./lib/log";
+import { auditRequests } from "./middleware/audit";
 import { authenticate } from "./middleware/auth";
+import { ipGuard } from "./middleware/ip-guard";
 import { keyUsage } from "./middleware/key-usage";
 import { observe } from "./middleware/observe";
 import { rateLimit, rateLimitEarlyRefusals } from "./middleware/rate-limit";
 import { requestId } from "./middleware/request-id";
+import { tradingHaltGuard } from "./middleware/trading-halt";
 import { enforceHttps } from "./middleware/transport";
 import { registerRoutes } from "./routes";
 import { ERROR_RESPONSES, ErrorSchema } from "./schemas/common";
@@ -95,6 +98,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // (Metrics and request logs: observability capability.)
   app.use("*", observe());
   // (Audit of every request: audit capability.)
+  app.use("*", auditRequests());
   app.use(
     "*",
     secureHeaders({
@@ -153,6 +157,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // Rate limiting, part 1: requests refused before the limiter runs are charged to their IP.
   app.use("/api/v1/*", rateLimitEarlyRefusals());
   // (IP block guard: audit/admin capability.)
+  app.use("/api/v1/*", ipGuard());
+  app.use("/ws/*", ipGuard());
+  app.use("/api/v1/portfolio/*", tradingHaltGuard());
   // API-key usage counts (API-keys capability): wraps authentication to see a known key's refusals.
   app.use("/api/v1/*", keyUsage());
   app.use("/api/v1/*", authenticate());

@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import { runScheduled } from "./cron";
 
+export { AuditSequencer } from "../durable-objects/audit-sequencer";
 export { MetricsAggregator } from "../durable-objects/metrics-aggregator";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 export { TradingDesk } from "../durable-objects/trading-desk";

@@ -1,4 +1,5 @@
 import type { Config } from "./config";
+import type { RecordedEvent } from "./services/audit/record";
 import type { RateLimitOutcome } from "./services/ratelimit/policy";
 
 /** Scopes of API.md "Roles and scopes". */
@@ -45,6 +46,8 @@ export interface AppVariables {
   clientIp: string;
   /** Request start, `performance.now()`-style milliseconds. */
   startedAt: number;
+  /** Domain events recorded during the request, written with its `api.request` entry. */
+  auditEvents?: RecordedEvent[] | undefined;
   /** The API key presented, once identified, even when it is then refused (its usage counts the refusal). */
   apiKeyId?: string;
   /** The rate limiter's verdict for this request (set once it has been consulted). */

@@ -1,5 +1,7 @@
 import { logger } from "../lib/log";
 import { analysisTraining } from "./analysis-training";
+import { auditMonitor } from "./audit-monitor";
+import { auditRetention } from "./audit-retention";
 import { identityCleanup } from "./identity-cleanup";
 import { pullMarketUpstream } from "./market-pull";
 import { portfolioCleanup } from "./portfolio-cleanup";
@@ -11,13 +13,16 @@ export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) =
  * Which jobs each cron expression of wrangler.toml runs. Later capabilities add their jobs here.
  */
 export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = {
-  "* * * * *": [{ name: "market-upstream-pull", run: pullMarketUpstream }],
+  "* * * * *": [
+    { name: "market-upstream-pull", run: pullMarketUpstream },
+    { name: "audit-monitor", run: auditMonitor },
+  ],
   "*/5 * * * *": [
     { name: "identity-cleanup", run: identityCleanup },
     { name: "analysis-training", run: analysisTraining },
     { name: "portfolio-cleanup", run: portfolioCleanup },
   ],
-  "17 3 * * *": [],
+  "17 3 * * *": [{ name: "audit-retention", run: auditRetention }],
 };
 
 /** The Worker's `scheduled` handler: runs the jobs of the firing cron, isolating their failures. */

@@ -1,7 +1,9 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../types";
+import { adminRoutes } from "./admin";
 import { adminKeyRoutes } from "./admin-keys";
 import { analysisRoutes } from "./analysis";
+import { auditLogRoutes } from "./audit-logs";
 import { authRoutes } from "./auth";
 import { walletAuthRoutes } from "./auth-wallet";
 import { docsRoutes } from "./docs";
@@ -21,6 +23,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", docsRoutes);
   app.route("/", keyRoutes).route("/", adminKeyRoutes);
   app.route("/", authRoutes).route("/", walletAuthRoutes).route("/", meRoutes).route("/", jwksRoutes);
+  app.route("/", auditLogRoutes).route("/", adminRoutes);
   app.route("/", metricsRoutes);
   app.route("/", marketRoutes);
   app.route("/", analysisRoutes);

@@ -14,6 +14,7 @@ import {
   PositionListSchema,
   PositionSchema,
 } from "../schemas/portfolio";
+import { assertTradingOpen } from "../services/admin/trading-halt";
 import { recordEvent } from "../services/audit/record";
 import type { TradeOutcome } from "../services/portfolio/idempotency";
 import { closePosition, openPosition } from "../services/portfolio/trading";
@@ -131,8 +132,9 @@ export const portfolioRoutes = new OpenAPIHono<AppEnv>()
     return c.json(await positionOf(c.env, accountOf(c), c.req.valid("param").position_id), 200);
   })
   .openapi(openRoute, async (c) => {
-    // TRADING HALT: the emergency halt (audit/admin capability, not on main yet) goes first
-    // here, before any money moves: `await assertTradingOpen(c.env.DB)` → 503 trading_halted.
+    // The emergency halt goes first, before any money moves (the portfolio guard in app.ts
+    // refuses earlier still; this keeps the route safe wherever it is mounted).
+    await assertTradingOpen(c.env.DB);
     const account = accountOf(c);
     const order = c.req.valid("json");
     const outcome = await openPosition(c.env, account, order, c.req.valid("header")["idempotency-key"]);
@@ -146,7 +148,7 @@ export const portfolioRoutes = new OpenAPIHono<AppEnv>()
     return c.json(outcome.body, 201);
   })
   .openapi(closeRoute, async (c) => {
-    // TRADING HALT: as for opens, `await assertTradingOpen(c.env.DB)` goes first here.
+    await assertTradingOpen(c.env.DB);
     const account = accountOf(c);
     const { position_id } = c.req.valid("param");
     const outcome = await closePosition(c.env, account, position_id, c.req.valid("header")["idempotency-key"]);
