@@ -282,6 +282,102 @@ export interface components {
         [key: string]: unknown;
       }[];
     };
+    AuditLogPage: {
+      entries: components["schemas"]["AuditEntry"][];
+      /** Cursor of the next page; null at the end. */
+      next_cursor: string | null;
+    };
+    AuditEntry: {
+      /** Position in the hash chain. */
+      id: string;
+      timestamp: string;
+      request_id: string | null;
+      event: "api.request" | "auth.register" | "auth.login_succeeded" | "auth.login_failed" | "auth.refresh" | "auth.refresh_reused" | "auth.logout" | "auth.wallet_login" | "key.created" | "key.rotated" | "key.revoked" | "key.suspended" | "key.unsuspended" | "position.opened" | "position.closed" | "monitor.started" | "monitor.stopped" | "ratelimit.suspended" | "security.ip_blocked" | "admin.ip_block_added" | "admin.ip_block_removed" | "admin.trading_halt";
+      account_id: string | null;
+      /** The API key used, if any. */
+      key_id: string | null;
+      method: string | null;
+      /** Route template (never the raw path); null when no route matched. */
+      endpoint: string | null;
+      /** HTTP status (request entries only). */
+      status: number | null;
+      ip: string | null;
+      /** ISO 3166 alpha-2 from the edge. */
+      country: string | null;
+      /** Cut to 256 characters. */
+      user_agent: string | null;
+      /** Request entries only. */
+      latency_ms: number | null;
+      /** Event specifics (never credentials or bodies), e.g. `error_code` of a refused request. */
+      details: {
+        [key: string]: unknown;
+      };
+    };
+    IpBlock: {
+      block_id: string;
+      /** Normalised address or range. */
+      ip: string;
+      reason: string | null;
+      /** `automatic`: raised by a failed-authentication burst. */
+      source: "manual" | "automatic";
+      created_at: string;
+      /** Null: until removed. */
+      expires_at: string | null;
+    };
+    IpBlockRequest: {
+      /** An IPv4/IPv6 address or CIDR range (at most /8 wide for IPv4, /16 for IPv6). */
+      ip: string;
+      reason?: string;
+      /** 60 s to 1 year; omit for a block that lasts until removed. */
+      expires_in_seconds?: number;
+    };
+    IpBlockList: {
+      blocks: components["schemas"]["IpBlock"][];
+      /** Cursor of the next page; null at the end. */
+      next_cursor: string | null;
+    };
+    TradingHalt: {
+      halted: boolean;
+      reason: string | null;
+      /** Null when the halt was never set. */
+      updated_at: string | null;
+    };
+    TradingHaltRequest: {
+      halted: boolean;
+      reason?: string;
+    };
+    SecurityEventList: {
+      events: components["schemas"]["SecurityEvent"][];
+      /** Cursor of the next page; null at the end. */
+      next_cursor: string | null;
+    };
+    SecurityEvent: {
+      event_id: string;
+      type: "failed_auth_burst" | "ip_blocked" | "new_country_login" | "key_suspended" | "rate_limit_suspension" | "refresh_token_reused" | "concurrent_sessions";
+      ip: string | null;
+      account_id: string | null;
+      details: {
+        [key: string]: unknown;
+      };
+      timestamp: string;
+    };
+    AuditVerifyResult: {
+      valid: boolean;
+      /** Entries checked by this call. */
+      checked: number;
+      /** The first entry that fails. */
+      first_invalid_id: string | null;
+      /** `hash_mismatch`: the entry's content changed; `broken_link`: its predecessor hash is wrong; `sequence_gap`: entries before it are missing; `truncated`: entries at the end are missing; `head_mismatch`: the chain was rewritten; `unexpected_row`: an entry the sequencer never wrote. */
+      reason: "sequence_gap" | "broken_link" | "hash_mismatch" | "truncated" | "head_mismatch" | "unexpected_row" | null;
+      from_id: string | null;
+      to_id: string | null;
+      /** False when `limit` stopped the walk. */
+      complete: boolean;
+      /** Cursor of the next page; null at the end. */
+      next_cursor: string | null;
+      /** Whether the end of the log was compared with the sequencer's record of the chain head. */
+      head_checked: boolean;
+    };
     MarketSymbols: {
       symbols: components["schemas"]["MarketSymbol"][];
       /** Cursor of the next page; null at the end. */
@@ -917,6 +1013,242 @@ export interface paths {
         "200": components["schemas"]["Jwks"];
         /** `validation_error`: the body, query or path fails its schema. */
         "400": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/audit-logs": {
+    /** Read the audit log */
+    get: {
+      operationId: "listAuditLogs";
+      path: never;
+      query: {
+        /** Only entries at or after this time. */
+        start_time?: string;
+        /** Only entries before this time. */
+        end_time?: string;
+        /** Only this event. */
+        event?: "api.request" | "auth.register" | "auth.login_succeeded" | "auth.login_failed" | "auth.refresh" | "auth.refresh_reused" | "auth.logout" | "auth.wallet_login" | "key.created" | "key.rotated" | "key.revoked" | "key.suspended" | "key.unsuspended" | "position.opened" | "position.closed" | "monitor.started" | "monitor.stopped" | "ratelimit.suspended" | "security.ip_blocked" | "admin.ip_block_added" | "admin.ip_block_removed" | "admin.trading_halt";
+        /** Only this account's entries. Admins may name any account; for anyone else only their own account returns entries. */
+        account_id?: string;
+        /** Page size (1-1000, default 100). */
+        limit?: number;
+        /** Opaque cursor from a previous page's `next_cursor`. */
+        cursor?: string;
+      };
+      body: never;
+      responses: {
+        /** A page of entries. */
+        "200": components["schemas"]["AuditLogPage"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/admin/ip-blocks": {
+    /** List active IP blocks */
+    get: {
+      operationId: "listIpBlocks";
+      path: never;
+      query: {
+        /** Page size (1-1000, default 100). */
+        limit?: number;
+        /** Opaque cursor from a previous page's `next_cursor`. */
+        cursor?: string;
+      };
+      body: never;
+      responses: {
+        /** A page of blocks. */
+        "200": components["schemas"]["IpBlockList"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+    /** Block an IP address or range */
+    post: {
+      operationId: "addIpBlock";
+      path: never;
+      query: never;
+      body: components["schemas"]["IpBlockRequest"];
+      responses: {
+        /** The block. */
+        "201": components["schemas"]["IpBlock"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `conflict`. */
+        "409": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/admin/ip-blocks/{block_id}": {
+    /** Remove an IP block */
+    delete: {
+      operationId: "removeIpBlock";
+      path: {
+        block_id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        /** Removed. */
+        "204": undefined;
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `not_found` (including another account's resource) or `MARKET_001`. */
+        "404": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/admin/trading-halt": {
+    /** Read the emergency trading halt */
+    get: {
+      operationId: "getTradingHalt";
+      path: never;
+      query: never;
+      body: never;
+      responses: {
+        /** The halt state. */
+        "200": components["schemas"]["TradingHalt"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+    /** Turn the emergency trading halt on or off */
+    put: {
+      operationId: "setTradingHalt";
+      path: never;
+      query: never;
+      body: components["schemas"]["TradingHaltRequest"];
+      responses: {
+        /** The new state. */
+        "200": components["schemas"]["TradingHalt"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/admin/security-events": {
+    /** List security events */
+    get: {
+      operationId: "listSecurityEvents";
+      path: never;
+      query: {
+        /** Only events at or after this time. */
+        start_time?: string;
+        /** Only events before this time. */
+        end_time?: string;
+        /** Only this type. */
+        type?: "failed_auth_burst" | "ip_blocked" | "new_country_login" | "key_suspended" | "rate_limit_suspension" | "refresh_token_reused" | "concurrent_sessions";
+        /** Page size (1-1000, default 100). */
+        limit?: number;
+        /** Opaque cursor from a previous page's `next_cursor`. */
+        cursor?: string;
+      };
+      body: never;
+      responses: {
+        /** A page of events. */
+        "200": components["schemas"]["SecurityEventList"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/admin/audit/verify": {
+    /** Verify the audit log's hash chain */
+    get: {
+      operationId: "verifyAuditChain";
+      path: never;
+      query: {
+        /** Most entries checked by this call (default 100,000). */
+        limit?: number;
+        /** `next_cursor` of a call that stopped at `limit`. */
+        cursor?: string;
+      };
+      body: never;
+      responses: {
+        /** The verdict. */
+        "200": components["schemas"]["AuditVerifyResult"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
         /** `payload_too_large`: body over 1 MiB. */
         "413": components["schemas"]["Error"];
         /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
