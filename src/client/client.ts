@@ -126,6 +126,29 @@ export class ParapetClient extends ClientCore {
       this.request("delete", "/api/v1/portfolio/positions/{position_id}", { path: { position_id }, ...options }),
   };
 
+  /** The audit log (`read:audit`): your own entries; an admin's cover every account. */
+  readonly audit = {
+    logs: (query?: Query<"/api/v1/audit-logs">) => this.request("get", "/api/v1/audit-logs", { query }),
+  };
+
+  /** Administration (`admin`). Key suspension is signed when the client uses an API key. */
+  readonly admin = {
+    suspendKey: (key_id: string, body?: Body<"/api/v1/admin/keys/{key_id}/suspend">) =>
+      this.request("post", "/api/v1/admin/keys/{key_id}/suspend", { path: { key_id }, body }),
+    unsuspendKey: (key_id: string) =>
+      this.request("post", "/api/v1/admin/keys/{key_id}/unsuspend", { path: { key_id } }),
+    blockIp: (body: Body<"/api/v1/admin/ip-blocks">) => this.request("post", "/api/v1/admin/ip-blocks", { body }),
+    ipBlocks: () => this.request("get", "/api/v1/admin/ip-blocks"),
+    unblockIp: (block_id: string) =>
+      this.request("delete", "/api/v1/admin/ip-blocks/{block_id}", { path: { block_id } }),
+    tradingHalt: () => this.request("get", "/api/v1/admin/trading-halt"),
+    setTradingHalt: (body: Body<"/api/v1/admin/trading-halt", "put">) =>
+      this.request("put", "/api/v1/admin/trading-halt", { body }),
+    securityEvents: (query?: Query<"/api/v1/admin/security-events">) =>
+      this.request("get", "/api/v1/admin/security-events", { query }),
+    verifyAudit: () => this.request("get", "/api/v1/admin/audit/verify"),
+  };
+
   /**
    * Every page of a cursor-paginated list, following `next_cursor` until it is null.
    * @example for await (const page of client.pages("get", "/api/v1/market/history/{symbol}", { path: { symbol } })) …

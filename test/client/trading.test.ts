@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ParapetClient } from "../../src/client";
+import { memorySessionStore, ParapetClient } from "../../src/client";
 import { clientFor, recordingFetch, registered } from "../client-helpers";
 import { ingest } from "../fixtures/market";
-import { BASE } from "../helpers";
+import { BASE, tokenFor } from "../helpers";
 import { freshIp, rateLimitEnv } from "../rate-limit-helpers";
 
 const SYMBOL = "SDKT-USDT";
@@ -117,5 +117,52 @@ describe("trading through the client", () => {
     expect(
       ownerSeen.filter((s) => s.path.startsWith("/api/v1/portfolio")).some((s) => s.headers.has("x-api-signature")),
     ).toBe(false);
+  });
+});
+
+describe("administration through the client", () => {
+  it("a trading halt answers 503 trading_halted, which the client does not retry", async () => {
+    await seedPrice();
+    const { owner, ownerSeen } = await trader();
+    const far = new Date(Date.now() + 3_600_000).toISOString();
+    const admin = new ParapetClient({
+      baseUrl: BASE,
+      fetch: recordingFetch().fetch,
+      sessionStore: memorySessionStore({
+        access_token: await tokenFor("admin", "usr_sdk_halt_admin"),
+        refresh_token: "rt_unused",
+        expires_at: far,
+      }),
+    });
+    expect(await admin.admin.setTradingHalt({ halted: true, reason: "sdk test" })).toMatchObject({ halted: true });
+    try {
+      const error = await owner.portfolio.open({ symbol: SYMBOL, size: "0.1", type: "long" }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "trading_halted", status: 503 });
+      expect(ownerSeen.filter((s) => s.method === "POST" && s.path === "/api/v1/portfolio/positions")).toHaveLength(1);
+    } finally {
+      await admin.admin.setTradingHalt({ halted: false });
+    }
+    expect((await owner.portfolio.open({ symbol: SYMBOL, size: "0.1", type: "long" })).status).toBe("success");
+  });
+
+  it("pages through the audit log with pages()", async () => {
+    const { owner } = await trader();
+    for (let i = 0; i < 3; i++) await owner.auth.me();
+    let pages = 0;
+    let events: string[] = [];
+    // Audit entries are written just after each answer (readable within 5 s).
+    for (let waited = 0; waited < 5_000 && !events.includes("key.created"); waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      pages = 0;
+      events = [];
+      for await (const page of owner.pages("get", "/api/v1/audit-logs", { query: { limit: 2 } })) {
+        pages++;
+        events.push(...page.entries.map((e) => e.event));
+      }
+    }
+    expect(events).toContain("auth.login_succeeded");
+    expect(events).toContain("key.created");
+    expect(pages).toBeGreaterThanOrEqual(Math.ceil(events.length / 2));
+    expect(pages).toBeGreaterThan(1);
   });
 });
