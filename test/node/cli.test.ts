@@ -160,6 +160,37 @@ describe("parapet CLI: login and the config file", () => {
     expect(() => JSON.parse(readFileSync(config, "utf8")).session).toThrow();
   });
 
+  it("refreshes once when several commands run at once after the access token expired (a lock, not a reuse)", async () => {
+    const config = await loggedIn("parallel", "trader@cli.parapet.test");
+    const before = JSON.parse(readFileSync(config, "utf8"));
+    // Pretend the access token expired: every process will want to refresh before calling.
+    writeFileSync(
+      config,
+      JSON.stringify({ ...before, session: { ...before.session, expires_at: "2000-01-01T00:00:00.000Z" } }),
+    );
+    chmodSync(config, 0o600);
+    const since = new Date().toISOString();
+    const runs = await Promise.all(Array.from({ length: 5 }, () => parapet(["whoami", "--json"], { config })));
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 0, 0, 0]);
+    for (const run of runs) expect(JSON.parse(run.stdout).email).toBe("trader@cli.parapet.test");
+    const after = JSON.parse(readFileSync(config, "utf8")).session;
+    expect(after.refresh_token).not.toBe(before.session.refresh_token);
+    // Had two processes presented the same refresh token, the session would be revoked as stolen.
+    const still = await parapet(["whoami"], { config });
+    expect(still.code).toBe(0);
+    expect(mode(config)).toBe("600");
+    // The audit log (readable within 5 s) holds exactly one refresh of this session.
+    let refreshes: unknown[] = [];
+    for (let waited = 0; waited <= 5_000 && refreshes.length === 0; waited += 250) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const res = await fetch(`${server.url}/api/v1/audit-logs?event=auth.refresh&start_time=${since}`, {
+        headers: { authorization: `Bearer ${after.access_token}` },
+      });
+      refreshes = ((await res.json()) as { entries: unknown[] }).entries;
+    }
+    expect(refreshes).toHaveLength(1);
+  });
+
   it("logs out: the session is revoked and forgotten", async () => {
     const config = await loggedIn("leaving", "trader@cli.parapet.test");
     const { refresh_token } = JSON.parse(readFileSync(config, "utf8")).session;
