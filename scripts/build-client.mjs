@@ -10,7 +10,6 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const OUT = join(ROOT, "dist-client");
@@ -19,6 +18,8 @@ const unique = () => `${process.pid}.${Math.random().toString(36).slice(2)}`;
 async function bundle(entry, outfile, options) {
   mkdirSync(dirname(outfile), { recursive: true });
   const temporary = `${outfile}.${unique()}.tmp`;
+  // Imported here, not at the top: bin/parapet.mjs loads this module on every run to check freshness.
+  const { build } = await import("esbuild");
   try {
     await build({
       entryPoints: [join(ROOT, entry)],
