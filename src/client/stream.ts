@@ -234,6 +234,14 @@ export class ParapetStream {
     try {
       this.token = await this.credentials.token();
       if (this.stopped || generation !== this.generation) return;
+      if (this.token === undefined) {
+        // Streams always need a credential: without one every upgrade would be refused, forever.
+        throw new SessionEndedError({
+          code: "session_missing",
+          status: 0,
+          message: "Streams need a credential: log in or use an API key.",
+        });
+      }
       socket = new this.WebSocketClass(streamUrl(this.baseUrl, this.endpoint, this.token));
     } catch (error) {
       this.emit("failure", error instanceof Error ? error : new Error(String(error)));

@@ -212,4 +212,16 @@ describe("the stream helper's own timing", () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(opened).toHaveLength(count);
   });
+
+  it("does not even try without a credential, and says so", async () => {
+    const opened: string[] = [];
+    const { client } = clientFor();
+    const stream = client.stream("market", { WebSocket: silentSockets(opened) });
+    streams.push(stream);
+    const failure = stream.once("failure");
+    const final = await within(stream.once("close"), "final close");
+    expect(final.reconnectInMs).toBeNull();
+    expect(await within(failure, "failure")).toMatchObject({ code: "session_missing" });
+    expect(opened).toEqual([]);
+  });
 });
