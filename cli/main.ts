@@ -7,6 +7,7 @@ import { ParapetError } from "../src/client";
 import * as account from "./commands/account";
 import * as alerts from "./commands/alerts";
 import * as market from "./commands/market";
+import * as tokens from "./commands/tokens";
 import { type Context, createContext, UsageError, type Values } from "./context";
 import { type Io, processIo } from "./output";
 
@@ -95,6 +96,30 @@ const COMMANDS: Record<string, Command> = {
       batch: { type: "string" },
     },
     run: market.ingest,
+  },
+  "monitor add": {
+    usage: "monitor add <ADDRESS>… [--interval SECONDS]",
+    summary: "start monitoring Solana token mints (interval 60-86400 s, default 300)",
+    options: { interval: { type: "string" } },
+    run: tokens.add,
+  },
+  "monitor list": { usage: "monitor list", summary: "the tokens this account monitors", run: tokens.list },
+  "monitor rm": {
+    usage: "monitor rm <monitoring_id>",
+    summary: "stop monitoring a token",
+    run: tokens.remove,
+  },
+  anomalies: {
+    usage: "anomalies [--token ADDRESS] [--type TYPE] [--min-risk 0.5] [--since ISO] [--limit N]",
+    summary: "detected anomalies, newest first",
+    options: {
+      token: { type: "string" },
+      type: { type: "string" },
+      "min-risk": { type: "string" },
+      since: { type: "string" },
+      limit: { type: "string" },
+    },
+    run: tokens.anomalies,
   },
   "alerts watch": {
     usage: "alerts watch [--token ADDRESS]… [--count N]",

@@ -126,6 +126,22 @@ export class ParapetClient extends ClientCore {
       this.request("delete", "/api/v1/portfolio/positions/{position_id}", { path: { position_id }, ...options }),
   };
 
+  /** Solana token monitoring: monitors (`write:monitor` to change, `read:tokens` to read), anomalies and analysis. */
+  readonly tokens = {
+    /** `POST /monitor`: starts (or re-times) monitoring; one id per address, in order. */
+    monitor: (body: Body<"/api/v1/monitor">) => this.request("post", "/api/v1/monitor", { body, idempotent: true }),
+    /** `GET /monitor`: the caller's monitors, oldest first. */
+    monitors: (query?: Query<"/api/v1/monitor">) => this.request("get", "/api/v1/monitor", { query }),
+    /** `DELETE /monitor/{id}`: stops one monitor. */
+    unmonitor: (monitoring_id: string) =>
+      this.request("delete", "/api/v1/monitor/{monitoring_id}", { path: { monitoring_id } }),
+    /** `GET /anomalies`, newest first. */
+    anomalies: (query?: Query<"/api/v1/anomalies">) => this.request("get", "/api/v1/anomalies", { query }),
+    /** `GET /token/{address}/analysis`: metrics, anomalies and the combined risk score. */
+    analysis: (token_address: string, query?: Query<"/api/v1/token/{token_address}/analysis">) =>
+      this.request("get", "/api/v1/token/{token_address}/analysis", { path: { token_address }, query }),
+  };
+
   /** The audit log (`read:audit`): your own entries; an admin's cover every account. */
   readonly audit = {
     logs: (query?: Query<"/api/v1/audit-logs">) => this.request("get", "/api/v1/audit-logs", { query }),

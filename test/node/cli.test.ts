@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import bs58 from "bs58";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCli } from "../../scripts/build-client.mjs";
 import { ROOT, startLocalServer } from "../../scripts/lib/local-server.mjs";
@@ -330,4 +332,121 @@ describe("parapet CLI: market data", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${file}:2: expected epoch-ms open time and five decimals`);
   });
+});
+
+describe("parapet CLI: Solana token monitoring", () => {
+  let trader: string;
+  const mint = () => bs58.encode(randomBytes(32));
+
+  beforeAll(async () => {
+    trader = await loggedIn("trader-solana", "trader@cli.parapet.test");
+  });
+
+  it("adds monitors (a table of ids), lists them and removes one", async () => {
+    const [a, b] = [mint(), mint()];
+    const added = await parapet(["monitor", "add", a, b, "--interval", "120"], { config: trader });
+    expect(added.code).toBe(0);
+    const lines = added.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^monitoring_id\s+token_address\s+update_interval$/);
+    const ids = lines.slice(1).map((line) => line.split(/\s+/));
+    expect(ids.map((row) => row.slice(1))).toEqual([
+      [a, "120"],
+      [b, "120"],
+    ]);
+
+    const listed = await parapet(["monitor", "list", "--json"], { config: trader });
+    expect(listed.code).toBe(0);
+    const monitors = (
+      JSON.parse(listed.stdout) as { monitors: Array<{ monitoring_id: string; token_address: string }> }
+    ).monitors;
+    expect(monitors.filter((m) => m.token_address === a || m.token_address === b).map((m) => m.monitoring_id)).toEqual(
+      ids.map((row) => row[0]),
+    );
+
+    const removed = await parapet(["monitor", "rm", ids[0]?.[0] ?? ""], { config: trader });
+    expect(removed).toMatchObject({ code: 0, stdout: `stopped ${ids[0]?.[0]}\n` });
+    const after = await parapet(["monitor", "list"], { config: trader });
+    expect(after.stdout).not.toContain(a);
+    expect(after.stdout).toContain(b);
+
+    const again = await parapet(["monitor", "rm", ids[0]?.[0] ?? ""], { config: trader });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^parapet: not_found: /);
+  });
+
+  it("refuses an invalid address with the API's validation_error, and a bad interval before sending", async () => {
+    const invalid = await parapet(["monitor", "add", "not-a-solana-address"], { config: trader });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/^parapet: validation_error: /);
+    const interval = await parapet(["monitor", "add", mint(), "--interval", "5"], { config: trader });
+    expect(interval.code).toBe(2);
+    expect(interval.stderr).toContain("--interval must be an integer from 60 to 86400");
+  });
+
+  it("alerts watch prints the whale the scheduled scan finds, then anomalies lists it", async () => {
+    const token = mint();
+    expect((await parapet(["monitor", "add", token], { config: trader })).code).toBe(0);
+
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, "bin", "parapet.mjs"), "alerts", "watch", "--token", token, "--count", "1", "--json"],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? "", HOME: home, PARAPET_CONFIG: trader, PARAPET_URL: server.url },
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const watching = new Promise<void>((resolve) => {
+      child.stderr.on("data", (d) => {
+        stderr += d;
+        if (stderr.includes("watching alerts")) resolve();
+      });
+    });
+    await Promise.race([watching, exited.then(() => Promise.reject(new Error(`watch exited: ${stderr}`)))]);
+
+    const now = Math.floor(Date.now() / 1000);
+    const [from, to] = [mint(), mint()];
+    const signature = bs58.encode(randomBytes(64));
+    const delivered = await fetch(`${server.url}/api/v1/ingest/solana`, {
+      method: "POST",
+      headers: { authorization: TEST_BINDINGS.SOLANA_WEBHOOK_SECRET, "content-type": "application/json" },
+      body: JSON.stringify([
+        { type: "PRICE", mint: token, price_usd: "2.5", timestamp: now - 600 },
+        {
+          signature,
+          timestamp: now - 60,
+          slot: 320_000_000,
+          type: "TRANSFER",
+          tokenTransfers: [{ fromUserAccount: from, toUserAccount: to, mint: token, tokenAmount: 400_000 }],
+        },
+      ]),
+    });
+    expect(delivered.status).toBe(202);
+    expect((await fetch(`${server.url}/__scheduled?cron=${encodeURIComponent("* * * * *")}`)).status).toBe(200);
+
+    expect(await exited).toBe(0);
+    const alert = JSON.parse(stdout.trim()) as { token_address: string; anomaly_type: string; details: object };
+    expect(alert).toMatchObject({
+      token_address: token,
+      anomaly_type: "whale_movement",
+      details: { wallet_address: from, counterparty: to, amount: 400_000, usd_value: 1_000_000, signature },
+    });
+
+    const listed = await parapet(["anomalies", "--token", token, "--type", "whale_movement"], { config: trader });
+    expect(listed.code).toBe(0);
+    const rows = listed.stdout.trimEnd().split("\n");
+    expect(rows[0]).toMatch(/^timestamp\s+anomaly_type\s+risk\s+token_address\s+usd_value$/);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]?.split(/\s+/).slice(1)).toEqual([
+      "whale_movement",
+      expect.stringMatching(/^0\.\d\d|1\.00$/),
+      token,
+      "1000000",
+    ]);
+  }, 60_000);
 });

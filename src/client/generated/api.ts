@@ -27,6 +27,32 @@ export interface components {
       asks: [string, string][];
       timestamp: string;
     };
+    HeliusEnhancedTransaction: {
+      signature: string;
+      /** Epoch seconds. */
+      timestamp: number;
+      slot?: number;
+      type?: string;
+      /** Non-null: a failed transaction; nothing is stored. */
+      transactionError?: unknown;
+      tokenTransfers?: {
+        /** Sender wallet ("" for mints). */
+        fromUserAccount: string;
+        /** Receiver wallet ("" for burns). */
+        toUserAccount: string;
+        mint: string;
+        /** Token units (a decimal string is accepted too). */
+        tokenAmount: number;
+      }[];
+    };
+    SolanaPricePoint: {
+      type: "PRICE";
+      mint: string;
+      /** USD per token unit, > 0. */
+      price_usd: number | string;
+      /** Epoch seconds. */
+      timestamp: number;
+    };
     /** Any server message of `/ws/market` and `/ws/alerts`, told apart by `type` (and `channel` for acknowledgements). */
     StreamServerMessage: components["schemas"]["StreamTicker"] | components["schemas"]["StreamOrderbook"] | components["schemas"]["StreamAnomalyAlert"] | components["schemas"]["StreamError"] | components["schemas"]["StreamMarketAck"] | components["schemas"]["StreamOrderbookAck"] | components["schemas"]["StreamAnomaliesAck"];
     /** A new live price of a followed symbol (`/ws/market`, channel `market`). */
@@ -445,6 +471,80 @@ export interface components {
         kind: "candle" | "trade" | "orderbook";
         reason: string;
       })[];
+    };
+    MonitorStarted: {
+      status: "monitoring";
+      /** One per address, in request order. */
+      monitoring_ids: string[];
+    };
+    MonitorRequest: {
+      /** 1-100 token mint addresses. */
+      token_addresses: string[];
+      /** Seconds between scans of these tokens (60-86400). */
+      update_interval: number;
+    };
+    Monitors: {
+      monitors: components["schemas"]["Monitor"][];
+      /** Cursor of the next page; null at the end. */
+      next_cursor: string | null;
+    };
+    Monitor: {
+      monitoring_id: string;
+      token_address: string;
+      update_interval: number;
+      status: "monitoring";
+      created_at: string;
+      /** Last change of `update_interval`. */
+      updated_at: string;
+      /** Last scan of the token (any account's monitor). */
+      last_scan_at: string | null;
+      /** When the token is due again (scans run every minute). */
+      next_scan_at: string | null;
+    };
+    Anomalies: {
+      anomalies: components["schemas"]["AnomalyEvent"][];
+      /** Cursor of the next page; null at the end. */
+      next_cursor: string | null;
+    };
+    AnomalyEvent: {
+      id: string;
+      token_address: string;
+      anomaly_type: "whale_movement" | "volume_spike" | "price_spike" | "price_crash" | "holder_concentration" | "wash_trading";
+      risk_score: number;
+      /** When it happened: the transfer's time, or the window's newest transfer. */
+      timestamp: string;
+      /** Per type (README). whale_movement: `wallet_address` (sender), `counterparty` (receiver), `amount` (token units), `usd_value`, `signature`, `slot`, `price_usd`, `threshold_usd`. */
+      details: {
+        [key: string]: unknown;
+      };
+    };
+    TokenAnalysis: {
+      token_address: string;
+      timeframe: "1h" | "24h" | "7d";
+      /** 1 − Π(1 − s) over the risk scores of the timeframe's anomalies (0 without any). */
+      risk_score: number;
+      /** The timeframe's anomalies, newest first (≤ 100). */
+      anomalies: components["schemas"]["AnomalyEvent"][];
+      /** `volume_usd` (priced transfers), `volume` (token units), `transfer_count`, `unpriced_transfers`, `unique_wallets`, `largest_transfer_usd` (null when none was priced), `top10_share` (share of flow of the 10 busiest wallets), `price_change_pct` and `price_usd` (null without price points). */
+      metrics: {
+        [key: string]: number | null;
+      };
+      /** Whether any account monitors the token (only monitored tokens are scanned). */
+      monitored: boolean;
+      /** The scan the metrics and anomalies are as of. */
+      last_scan_at: string | null;
+      timestamp: string;
+    };
+    SolanaIngestResult: {
+      /** Items stored (or with nothing to store). */
+      accepted: number;
+      /** Items whose every event was stored before. */
+      duplicates: number;
+      /** Items refused, with why; the others were stored. */
+      rejected: {
+        index: number;
+        reason: string;
+      }[];
     };
     RiskAnalysis: {
       symbol: string;
@@ -1436,6 +1536,183 @@ export interface paths {
       responses: {
         /** What was stored and what was refused. */
         "202": components["schemas"]["IngestResult"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/monitor": {
+    /** List my monitored tokens */
+    get: {
+      operationId: "listMonitors";
+      path: never;
+      query: {
+        /** Page size (1-1000, default 100). */
+        limit?: number;
+        /** Opaque cursor from a previous page's `next_cursor`. */
+        cursor?: string;
+      };
+      body: never;
+      responses: {
+        /** A page of monitors. */
+        "200": components["schemas"]["Monitors"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+    /** Start monitoring tokens */
+    post: {
+      operationId: "startMonitoring";
+      path: never;
+      query: never;
+      body: components["schemas"]["MonitorRequest"];
+      responses: {
+        /** Monitoring started. */
+        "201": components["schemas"]["MonitorStarted"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/monitor/{monitoring_id}": {
+    /** Stop monitoring a token */
+    delete: {
+      operationId: "stopMonitoring";
+      path: {
+        monitoring_id: string;
+      };
+      query: never;
+      body: never;
+      responses: {
+        /** Stopped. */
+        "204": undefined;
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `not_found` (including another account's resource) or `MARKET_001`. */
+        "404": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/anomalies": {
+    /** Detected anomalies */
+    get: {
+      operationId: "listAnomalies";
+      path: never;
+      query: {
+        /** Anomalies at or after this time. */
+        start_time?: string;
+        /** Anomalies at or before this time. */
+        end_time?: string;
+        /** 0-1. */
+        min_risk_score?: number | null;
+        /** Base58 Solana address (a 32-byte ed25519 public key). */
+        token_address?: string;
+        anomaly_type?: "whale_movement" | "volume_spike" | "price_spike" | "price_crash" | "holder_concentration" | "wash_trading";
+        /** Page size (1-1000, default 100). */
+        limit?: number;
+        /** Opaque cursor from a previous page's `next_cursor`. */
+        cursor?: string;
+      };
+      body: never;
+      responses: {
+        /** A page of anomalies. */
+        "200": components["schemas"]["Anomalies"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/token/{token_address}/analysis": {
+    /** Token analysis */
+    get: {
+      operationId: "getTokenAnalysis";
+      path: {
+        /** Base58 Solana address (a 32-byte ed25519 public key). */
+        token_address: string;
+      };
+      query: {
+        /** Default 24h. */
+        timeframe?: "1h" | "24h" | "7d";
+      };
+      body: never;
+      responses: {
+        /** The token's analysis. */
+        "200": components["schemas"]["TokenAnalysis"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
+        "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
+      };
+    };
+  };
+  "/api/v1/ingest/solana": {
+    /** Solana webhook: transfers and prices */
+    post: {
+      operationId: "ingestSolana";
+      path: never;
+      query: never;
+      body: (components["schemas"]["HeliusEnhancedTransaction"] | components["schemas"]["SolanaPricePoint"])[];
+      responses: {
+        /** What was stored, already known and refused. */
+        "202": components["schemas"]["SolanaIngestResult"];
         /** `validation_error`: the body, query or path fails its schema. */
         "400": components["schemas"]["Error"];
         /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
