@@ -146,9 +146,23 @@ async function applyMigrations(db) {
   }
 }
 
-/** Reads and drops the runtime's stdout and stderr. */
-function discardStdio(...streams) {
-  for (const stream of streams) stream.resume();
+/**
+ * Reads the runtime's stdout and stderr, passing to `onProblem` every line that is not an
+ * info/debug log line: warnings, errors, and the runtime's own messages (uncaught exceptions).
+ */
+function keepProblems(onProblem) {
+  return (...streams) => {
+    for (const stream of streams) {
+      let rest = "";
+      stream.on("data", (chunk) => {
+        const lines = (rest + chunk).split("\n");
+        rest = lines.pop() ?? "";
+        for (const line of lines) {
+          if (line.trim() && !/^\{"level":"(info|debug)"/.test(line)) onProblem(line);
+        }
+      });
+    }
+  };
 }
 
 /**
@@ -156,7 +170,8 @@ function discardStdio(...streams) {
  * Static assets are left out by default: on Cloudflare the asset router runs at the edge before
  * the Worker, while Miniflare simulates it with extra worker hops on every request (measured
  * here: 832 vs 1,883 req/s for the same 404), which would benchmark the simulator, not Parapet.
- * `quiet` discards the Worker's log output. Returns `{ url, mf, stop }`.
+ * `quiet` discards the Worker's log output except warnings and errors, which are kept in
+ * `problems` (the first 50 lines, and their count). Returns `{ url, mf, problems, stop }`.
  */
 export async function startParapet({
   script,
@@ -167,6 +182,11 @@ export async function startParapet({
   inspectorPort,
 } = {}) {
   const dir = persistDir ?? mkdtempSync(join(tmpdir(), "parapet-bench-"));
+  const problems = { count: 0, lines: [] };
+  const onProblem = (line) => {
+    problems.count++;
+    if (problems.lines.length < 50) problems.lines.push(line.slice(0, 1000));
+  };
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
   if (!withAssets) delete workerOptions.assets;
   const mf = new Miniflare({
@@ -183,7 +203,7 @@ export async function startParapet({
     kvPersist: join(dir, "kv"),
     cachePersist: join(dir, "cache"),
     // quiet: drop the Worker's own log lines (one per request), which would flood a long run.
-    ...(quiet ? { handleRuntimeStdio: discardStdio } : {}),
+    ...(quiet ? { handleRuntimeStdio: keepProblems(onProblem) } : {}),
   });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   await applyMigrations(await mf.getD1Database("DB"));
@@ -191,6 +211,7 @@ export async function startParapet({
     url,
     mf,
     dir,
+    problems,
     stop: async () => {
       await mf.dispose();
       if (!persistDir) rmSync(dir, { recursive: true, force: true });
