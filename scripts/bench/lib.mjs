@@ -171,7 +171,7 @@ function keepProblems(onProblem) {
  * the Worker, while Miniflare simulates it with extra worker hops on every request (measured
  * here: 832 vs 1,883 req/s for the same 404), which would benchmark the simulator, not Parapet.
  * `quiet` discards the Worker's log output except warnings and errors, which are kept in
- * `problems` (the first 50 lines, and their count). Returns `{ url, mf, problems, stop }`.
+ * `problems` (their count, and up to 50 lines until the caller empties `problems.lines`). Returns `{ url, mf, problems, stop }`.
  */
 export async function startParapet({
   script,

@@ -62,7 +62,7 @@ let app = null;
 let seenProblems = 0;
 const record = (name, value) => {
   // Warnings and errors the Worker logged during this scenario (a 500 says why here).
-  const problems = app ? app.problems.lines.slice(seenProblems) : [];
+  const problems = app ? app.problems.lines.splice(0) : [];
   const problemCount = app ? app.problems.count - seenProblems : 0;
   if (app) seenProblems = app.problems.count;
   results.scenarios[name] = { ...value, load_avg: loadAverage(), problems: problemCount, problem_lines: problems };
@@ -346,6 +346,13 @@ if (ONLY.has("ws")) {
     shards: 1,
   });
   for (const row of rows) record(`ws_${row.sockets}`, row);
+  if (!QUICK) {
+    // Locally, permessage-deflate is negotiated by Miniflare's entry worker whenever the client
+    // offers it; the same fan-out with clients that do not offer it shows what compression costs.
+    log("WebSocket fan-out, clients without permessage-deflate…");
+    const [plain] = await fanOut(bundle.script, { sockets: [5000], rounds: 5, shards: 1, deflate: false });
+    record("ws_5000_no_deflate", plain);
+  }
 }
 
 writeFileSync(join(ROOT, ".bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
@@ -407,7 +414,7 @@ function renderTable(r) {
   if (s.trading_signed) {
     const t = s.trading_signed;
     lines.push(
-      `| signed open + close (API key, HMAC), 8 at a time | ${int(t.rps)} (${f(t.pairs_per_s)} pairs/s) | ${ratio(t.rps, base?.rps)} | open ${f(t.open.p50)} / close ${f(t.close.p50)} | open ${f(t.open.p95)} / close ${f(t.close.p95)} | open ${f(t.open.p99)} / close ${f(t.close.p99)} | — | ${Object.entries(t.statusCounts).filter(([c]) => !c.startsWith("2")).length} | ${audit(t)} | ${f(t.load_avg)} |`,
+      `| signed open + close (API key, HMAC), 8 at a time | ${int(t.rps)} (${f(t.pairs_per_s)} pairs/s) | ${ratio(t.rps, base?.rps)} | open ${f(t.open.p50)} / close ${f(t.close.p50)} | open ${f(t.open.p95)} / close ${f(t.close.p95)} | open ${f(t.open.p99)} / close ${f(t.close.p99)} | — | ${bad({ statusCounts: t.statusCounts })} | ${audit(t)} | ${f(t.load_avg)} |`,
     );
   }
   lines.push("");
@@ -434,11 +441,15 @@ function renderTable(r) {
         `| anomaly scan of 2,000 new transfers over ${int(n)} stored: job time per round (median) | ${x.scan_ms.map((v) => f(v, 0)).join(", ")} ms (**${f(x.median_ms, 0)}**); rows read ${x.rows_read.map(int).join(", ")} | ${f(x.load_avg)} |`,
       );
   }
-  for (const n of [1000, 5000]) {
-    const x = s[`ws_${n}`];
+  for (const [name, label] of [
+    ["ws_1000", "1,000 sockets"],
+    ["ws_5000", "5,000 sockets"],
+    ["ws_5000_no_deflate", "5,000 sockets, clients without permessage-deflate"],
+  ]) {
+    const x = s[name];
     if (x)
       other.push(
-        `| WebSocket fan-out of one alert to ${int(n)} sockets, one room: received / p50 / p99 (median of rounds) | ${int(x.received)} / ${f(x.p50, 0)} ms / **${f(x.p99, 0)} ms** (p99 per round ${x.p99s}) | ${f(x.load_avg)} |`,
+        `| WebSocket fan-out of one alert to ${label}, one room: received / p50 / p99 (median of rounds); workerd RSS per socket | ${int(x.received)} / ${f(x.p50, 0)} ms / **${f(x.p99, 0)} ms** (p99 per round ${x.p99s}); ${int(x.perSocket / 1024)} KiB | ${f(x.load_avg)} |`,
       );
   }
   if (other.length) lines.push("| other measure | value | load |", "| --- | --- | --: |", ...other);

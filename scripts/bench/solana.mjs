@@ -11,7 +11,7 @@
 //
 // Usage: npm run bench:solana [-- --history 10000,100000,1000000 --rounds 3 --batches 200]
 // `npm run bench` uses `benchHistory`, `deliveryBody` and `monitorDirect` (exported below).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import bs58 from "bs58";
@@ -245,6 +245,13 @@ async function seedHistory(db, mint, n) {
     .run();
 }
 
+/** Bytes on disk under `path` (the local D1 database files: SQLite, WAL). */
+function sizeOf(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
+}
+
 /** Scan time and rows read for rounds of 2,000 new transfers over `n` stored ones (fresh instance). */
 export async function benchHistory(script, n, ROUNDS = 3) {
   const app = await startParapet({ script, vars: VARS });
@@ -255,6 +262,7 @@ export async function benchHistory(script, n, ROUNDS = 3) {
     const seeded = Date.now();
     await seedHistory(db, mint, n);
     const seedSeconds = (Date.now() - seeded) / 1000;
+    const dbBytes = sizeOf(join(app.dir, "d1"));
     await scanOnce(app.mf); // warm: nothing new yet
     const times = [];
     const walls = [];
@@ -274,6 +282,7 @@ export async function benchHistory(script, n, ROUNDS = 3) {
     return {
       stored: n,
       seed_s: seedSeconds,
+      db_bytes: dbBytes,
       scan_ms: times,
       median_ms: median(times),
       wall_median_ms: median(walls),
