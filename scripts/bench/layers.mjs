@@ -120,7 +120,8 @@ try {
       await new Promise((resolve) => setTimeout(resolve, 300)); // let waitUntil work finish
       const cpu = cpuMs(server.pid) - cpu0;
       const non2xx = r.total - (r.statusCounts["200"] ?? 0);
-      (results[name] ??= []).push({ rps: r.rps, p50: r.p50, p95: r.p95, cpuUs: (cpu * 1000) / r.total, non2xx });
+      results[name] = results[name] ?? [];
+      results[name].push({ rps: r.rps, p50: r.p50, p95: r.p95, cpuUs: (cpu * 1000) / r.total, non2xx });
     }
   }
 } finally {

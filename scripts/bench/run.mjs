@@ -350,7 +350,7 @@ if (ONLY.has("ws")) {
     // Locally, permessage-deflate is negotiated by Miniflare's entry worker whenever the client
     // offers it; the same fan-out with clients that do not offer it shows what compression costs.
     log("WebSocket fan-out, clients without permessage-deflate…");
-    const [plain] = await fanOut(bundle.script, { sockets: [5000], rounds: 5, shards: 1, deflate: false });
+    const [plain] = await fanOut(bundle.script, { sockets: [5000], rounds: 3, shards: 1, deflate: false });
     record("ws_5000_no_deflate", plain);
   }
 }
