@@ -438,7 +438,7 @@ function renderTable(r) {
     const x = s[`scan_${n}`];
     if (x)
       other.push(
-        `| anomaly scan of 2,000 new transfers over ${int(n)} stored: job time per round (median) | ${x.scan_ms.map((v) => f(v, 0)).join(", ")} ms (**${f(x.median_ms, 0)}**); rows read ${x.rows_read.map(int).join(", ")} | ${f(x.load_avg)} |`,
+        `| anomaly scan of 2,000 new transfers over ${int(n)} stored: job time per round (median) | ${x.scan_ms.map((v) => f(v, 0)).join(", ")} ms (**${f(x.median_ms, 0)}**); rows read ${x.rows_read.map(int).join(", ")}${x.db_bytes ? `; D1 after seeding ${int(x.db_bytes / 2 ** 20)} MiB (${int(x.db_bytes / n)} bytes per stored transfer)` : ""} | ${f(x.load_avg)} |`,
       );
   }
   for (const [name, label] of [

@@ -245,10 +245,13 @@ async function seedHistory(db, mint, n) {
     .run();
 }
 
-/** Bytes on disk under `path` (the local D1 database files: SQLite, WAL). */
+/**
+ * Bytes of the SQLite database files under `path` (the local D1); the WAL and shared-memory
+ * files are left out (a WAL keeps its largest transaction's size, which is not data).
+ */
 function sizeOf(path) {
   const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.size;
+  if (!stat.isDirectory()) return /-(wal|shm)$/.test(path) ? 0 : stat.size;
   return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
 }
 
