@@ -35,6 +35,8 @@ const LAYERS = {
   observe: ['app2.use("*", observe());', ";"],
   audit: ['app2.use("*", auditRequests());', ";"],
   log: ['logger.info("request", fields);', ";"],
+  // Only the console write of every log line (the line is still built and redacted).
+  console: ["  else console.log(line);", "  else void line;"],
   metrics: [
     "recordRequest(c.env, waiter, { method: c.req.method, route:",
     "false && recordRequest(c.env, waiter, { method: c.req.method, route:",
