@@ -185,7 +185,7 @@ export async function startParapet({
   const problems = { count: 0, lines: [] };
   const onProblem = (line) => {
     problems.count++;
-    if (problems.lines.length < 50) problems.lines.push(line.slice(0, 1000));
+    if (problems.lines.length < 50) problems.lines.push(line.slice(0, 4000));
   };
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
   if (!withAssets) delete workerOptions.assets;
