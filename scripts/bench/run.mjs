@@ -173,6 +173,24 @@ try {
       record("price_anonymous", await http({ url: app.url, count, path: price }));
       record("price_api_key", await http({ url: app.url, count, path: price, headers: apiKey }));
       record("price_jwt", await http({ url: app.url, count, path: price, headers: jwt }));
+      if (TOOL !== "wrk" && baseline && hasWrk()) {
+        // The same pair with wrk (C, cheaper than autocannon), so the load generator's share of
+        // the two cores is visible: baseline and authenticated price, one after the other.
+        record(
+          "baseline_wrk",
+          await loadWrk({ url: baseline.url, path: "/", connections: CONNECTIONS, duration: DURATION }),
+        );
+        const before = (await waitForCount(count, Number.POSITIVE_INFINITY, { quietMs: 1000 })).count;
+        const r = await loadWrk({
+          url: app.url,
+          path: price,
+          headers: apiKey,
+          connections: CONNECTIONS,
+          duration: DURATION,
+        });
+        const audit = await waitForCount(count, before + r.total + CONNECTIONS, { quietMs: 2000 });
+        record("price_api_key_wrk", { ...r, audited: audit.count - before, audit_exact: false });
+      }
     }
     if (ONLY.has("history")) {
       const path = `/api/v1/market/history/${SYMBOL}?interval=1d&start=2025-01-06T00:00:00Z&end=2026-01-06T00:00:00Z&limit=365`;
@@ -406,6 +424,17 @@ function renderTable(r) {
   row("`GET /market/price/{symbol}`, anonymous", s.price_anonymous);
   row("the same, API key", s.price_api_key);
   row("the same, JWT", s.price_jwt);
+  if (s.baseline_wrk && s.price_api_key_wrk) {
+    const bw = s.baseline_wrk;
+    for (const [label, x] of [
+      ["baseline, driven by wrk", bw],
+      ["`GET /market/price/{symbol}`, API key, driven by wrk", s.price_api_key_wrk],
+    ]) {
+      lines.push(
+        `| ${label} | ${int(x.rps)} | ${(x.rps / bw.rps).toFixed(2)}× of wrk baseline | ${f(x.p50)} | ${f(x.p95)} | ${f(x.p99)} | ${(x.p95 / bw.p95).toFixed(2)}× | ${bad(x)} | ${audit(x)} | ${f(x.load_avg)} |`,
+      );
+    }
+  }
   row("history, 365 daily candles (API key)", s.history_365d);
   row("risk, window 365, cached answer", s.risk_365);
   row("risk, window 365, cache miss (366 candles read)", s.risk_365_miss);
