@@ -53,6 +53,9 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
+            // Projects do not inherit the root's timeouts; on a busy 2-core machine 5 s is too short.
+            testTimeout: 30_000,
+            hookTimeout: 30_000,
             include: ["test/**/*.test.ts"],
             exclude: ["test/node/**"],
             setupFiles: ["./test/setup.ts"],

@@ -359,8 +359,10 @@ describe("parapet CLI: Solana token monitoring", () => {
     const monitors = (
       JSON.parse(listed.stdout) as { monitors: Array<{ monitoring_id: string; token_address: string }> }
     ).monitors;
-    expect(monitors.filter((m) => m.token_address === a || m.token_address === b).map((m) => m.monitoring_id)).toEqual(
-      ids.map((row) => row[0]),
+    // Listed oldest first; both were created in the same instant, so compare as sets.
+    const mine = monitors.filter((m) => m.token_address === a || m.token_address === b);
+    expect(mine.map((m) => `${m.monitoring_id} ${m.token_address}`).sort()).toEqual(
+      ids.map((row) => `${row[0]} ${row[1]}`).sort(),
     );
 
     const removed = await parapet(["monitor", "rm", ids[0]?.[0] ?? ""], { config: trader });
