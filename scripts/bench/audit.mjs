@@ -10,14 +10,14 @@
 //
 // Usage: npm run bench:audit [-- --seconds 8 --appenders 16 --requests 4000]
 // (The Worker's request log lines go to stdout too; the results are the lines without a "{".)
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
-import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { ROOT } from "../lib/local-server.mjs";
-import { BENCH_SECRETS, buildBundle, machine, startParapet } from "./lib.mjs";
+import { applyMigrations, BENCH_SECRETS, buildBundle, machine, startParapet } from "./lib.mjs";
 
 /** `amount` requests over `connections`; every request sent is answered before it resolves. */
 function fixedLoad(url, path, connections, amount) {
@@ -125,12 +125,7 @@ async function startWithDriver() {
   });
   await mf.ready;
   const db = await mf.getD1Database("DB", "parapet");
-  for (const file of readdirSync(join(ROOT, "migrations"))
-    .filter((f) => f.endsWith(".sql"))
-    .sort()) {
-    const statements = unstable_splitSqlQuery(readFileSync(join(ROOT, "migrations", file), "utf8"));
-    await db.batch(statements.map((sql) => db.prepare(sql)));
-  }
+  await applyMigrations(db);
   return {
     mf,
     db,

@@ -136,7 +136,7 @@ export function buildBundle(outdir = join(ROOT, ".bench", "dist"), { minify = tr
 }
 
 /** Applies every migration file, in order, to a D1 binding. */
-async function applyMigrations(db) {
+export async function applyMigrations(db) {
   const dir = join(ROOT, "migrations");
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith(".sql"))
