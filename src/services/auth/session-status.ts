@@ -10,7 +10,7 @@ import { readSessionStatus } from "../../db/sessions";
  *   the isolate that revokes;
  * - at most MAX_ENTRIES (10,000) ids are kept, least recently checked evicted first, so memory
  *   stays bounded (~1 MB) however many sessions call; an evicted id just costs one more read.
- * Concurrent checks of one id share a single read.
+ * A request that misses reads for itself (never joins another request's in-flight read).
  */
 export const ACTIVE_TTL_MS = 4_000;
 export const MAX_ENTRIES = 10_000;
@@ -22,7 +22,6 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
-const inflight = new Map<string, Promise<"active" | "revoked">>();
 
 function remember(sessionId: string, entry: Entry): void {
   entries.delete(sessionId);
@@ -49,19 +48,13 @@ export async function sessionStatus(
     remember(sessionId, cached);
     return cached.status;
   }
-  let pending = inflight.get(sessionId);
-  if (!pending) {
-    pending = readSessionStatus(db, sessionId)
-      .then((status) => {
-        // A revocation made in this isolate while the read was in flight wins over its answer.
-        if (entries.get(sessionId)?.status === "revoked") return "revoked";
-        remember(sessionId, { status, checkedAt: now });
-        return status;
-      })
-      .finally(() => inflight.delete(sessionId));
-    inflight.set(sessionId, pending);
-  }
-  return pending;
+  // Each request reads for itself (never joins another request's in-flight read: workerd ties
+  // I/O to the request that started it, see BENCHMARKS.md "Errors seen under load").
+  const status = await readSessionStatus(db, sessionId);
+  // A revocation made in this isolate while the read was in flight wins over its answer.
+  if (entries.get(sessionId)?.status === "revoked") return "revoked";
+  remember(sessionId, { status, checkedAt: now });
+  return status;
 }
 
 /** Marks a session revoked in this isolate at once (the revoking request's isolate). */
