@@ -10,6 +10,7 @@
 //
 // Usage: npm run bench [-- --quick] [--only baseline,price,history,risk,trading,ingest,webhook,
 //        overhead,scan,ws,cold] [--duration 10] [--connections 50] [--tool autocannon|wrk] [--no-write]
+//        [--script path/to/bundle/index.js]
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -69,8 +70,11 @@ const record = (name, value) => {
   log(`${name}: ${JSON.stringify(results.scenarios[name])}`);
 };
 
-log("building the production bundle (wrangler deploy --dry-run)…");
-const bundle = buildBundle();
+// --script runs a bundle built elsewhere (a bench-only variant); the default builds production.
+if (!arg("script", null)) log("building the production bundle (wrangler deploy --dry-run)…");
+const bundle = arg("script", null)
+  ? { script: arg("script"), bytes: readFileSync(arg("script")).byteLength }
+  : buildBundle();
 const raw = readFileSync(bundle.script);
 results.bundle = { bytes: raw.byteLength, gzip_bytes: gzipSync(raw, { level: 9 }).byteLength };
 
