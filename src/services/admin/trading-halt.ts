@@ -6,7 +6,8 @@ import { logger } from "../../lib/log";
  * The emergency trading halt [003]. Its state lives in D1 (`system_settings`, key
  * `trading_halt`) and each isolate reads it at most every CACHE_TTL_MS (4 s), so turning it on
  * stops trading writes everywhere within 4 s plus one D1 read (inside the contract's 5 s) and
- * at once in the isolate that turned it on. Concurrent requests share one read.
+ * at once in the isolate that turned it on. A request whose copy is stale reads for itself (it
+ * never awaits another request's read: src/lib/wait.ts).
  */
 export const CACHE_TTL_MS = 4000;
 const KEY = "trading_halt";
@@ -21,7 +22,6 @@ export interface TradingHalt {
 const OPEN: TradingHalt = { halted: false, reason: null, updated_at: null };
 
 let cached: { state: TradingHalt; readAt: number } | null = null;
-let reading: Promise<TradingHalt> | null = null;
 
 async function read(db: D1Database): Promise<TradingHalt> {
   const row = await readSetting(db, KEY);
@@ -41,19 +41,10 @@ async function read(db: D1Database): Promise<TradingHalt> {
  */
 export async function tradingHalt(db: D1Database, now = Date.now()): Promise<TradingHalt> {
   if (cached && now - cached.readAt < CACHE_TTL_MS) return cached.state;
-  if (!reading) {
-    const run = read(db)
-      .then((state) => {
-        if (reading === run) cached = { state, readAt: now };
-        return state;
-      })
-      .finally(() => {
-        if (reading === run) reading = null;
-      });
-    reading = run;
-  }
   try {
-    return await reading;
+    const state = await read(db);
+    if (!cached || cached.readAt <= now) cached = { state, readAt: now };
+    return state;
   } catch (err) {
     logger.error("trading_halt_unreadable", { error: err instanceof Error ? err.message : String(err) });
     return cached?.state ?? { halted: true, reason: "trading state unavailable", updated_at: null };
@@ -90,7 +81,6 @@ export async function setTradingHalt(
     JSON.stringify({ halted: state.halted, reason: state.reason, updated_by: input.updatedBy }),
     state.updated_at as string,
   );
-  reading = null;
   cached = { state, readAt: input.now };
   return state;
 }
@@ -98,5 +88,4 @@ export async function setTradingHalt(
 /** Drops this isolate's copy, as a fresh isolate starts (for tests of the cold path). */
 export function forgetTradingHalt(): void {
   cached = null;
-  reading = null;
 }

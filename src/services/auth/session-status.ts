@@ -22,7 +22,6 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
-const inflight = new Map<string, Promise<"active" | "revoked">>();
 
 function remember(sessionId: string, entry: Entry): void {
   entries.delete(sessionId);
@@ -49,19 +48,12 @@ export async function sessionStatus(
     remember(sessionId, cached);
     return cached.status;
   }
-  let pending = inflight.get(sessionId);
-  if (!pending) {
-    pending = readSessionStatus(db, sessionId)
-      .then((status) => {
-        // A revocation made in this isolate while the read was in flight wins over its answer.
-        if (entries.get(sessionId)?.status === "revoked") return "revoked";
-        remember(sessionId, { status, checkedAt: now });
-        return status;
-      })
-      .finally(() => inflight.delete(sessionId));
-    inflight.set(sessionId, pending);
-  }
-  return pending;
+  // Each request reads for itself (never another request's in-flight read: src/lib/wait.ts).
+  const status = await readSessionStatus(db, sessionId);
+  // A revocation made in this isolate while the read was in flight wins over its answer.
+  if (entries.get(sessionId)?.status === "revoked") return "revoked";
+  remember(sessionId, { status, checkedAt: now });
+  return status;
 }
 
 /** Marks a session revoked in this isolate at once (the revoking request's isolate). */

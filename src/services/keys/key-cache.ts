@@ -49,7 +49,6 @@ const hashById = new Map<string, string>();
 const entries = new LruMap<string, Entry>(MAX_ENTRIES, (_hash, evicted) => {
   if (evicted.key) hashById.delete(evicted.key.id);
 });
-const inflight = new Map<string, Promise<AuthKey | null>>();
 /** Bumped by every invalidation, so a read that raced with one does not cache its stale answer. */
 let generation = 0;
 
@@ -85,33 +84,23 @@ function remember(hash: string, entry: Entry): void {
 export async function lookupKey(db: D1Database, hash: string, now = Date.now()): Promise<AuthKey | null> {
   const cached = entries.get(hash);
   if (cached && (cached.key?.status === "revoked" || now - cached.checkedAt < TTL_MS)) return cached.key;
-  let pending = inflight.get(hash);
-  if (!pending) {
-    const startedAt = generation;
-    const read: Promise<AuthKey | null> = findKeyByHash(db, hash)
-      .then((row) => {
-        const key = row ? toAuthKey(row) : null;
-        // Keep the imported signing key of an unchanged secret (rotation makes a new hash).
-        if (key && cached?.key?.signingKey && cached.key.secret_sealed === key.secret_sealed) {
-          key.signingKey = cached.key.signingKey;
-        }
-        if (generation === startedAt) remember(hash, { key, checkedAt: now });
-        return key;
-      })
-      .finally(() => {
-        if (inflight.get(hash) === read) inflight.delete(hash);
-      });
-    inflight.set(hash, read);
-    pending = read;
+  // Each request reads for itself: awaiting a read another request started would tie this one to
+  // that request's I/O context (src/lib/wait.ts).
+  const startedAt = generation;
+  const row = await findKeyByHash(db, hash);
+  const key = row ? toAuthKey(row) : null;
+  // Keep the imported signing key of an unchanged secret (rotation makes a new hash).
+  if (key && cached?.key?.signingKey && cached.key.secret_sealed === key.secret_sealed) {
+    key.signingKey = cached.key.signingKey;
   }
-  return pending;
+  if (generation === startedAt) remember(hash, { key, checkedAt: now });
+  return key;
 }
 
 /** Forgets a key in this isolate at once (after this isolate revoked, rotated or changed it). */
 export function forgetKey(keyId: string): void {
+  // Reads already under way may predate the change: their answers must not be cached.
   generation++;
-  // Reads already under way may predate the change: later lookups must not join them.
-  inflight.clear();
   const hash = hashById.get(keyId);
   if (hash !== undefined) {
     entries.delete(hash);
