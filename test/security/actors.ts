@@ -20,7 +20,10 @@ export type Caller =
   | { kind: "anonymous"; label: string };
 
 /** A fresh account of `role` as a JWT caller. */
-export async function jwtCaller(role: "developer" | "trader" | "admin", label = role): Promise<Caller & { kind: "jwt" }> {
+export async function jwtCaller(
+  role: "developer" | "trader" | "admin",
+  label = role,
+): Promise<Caller & { kind: "jwt" }> {
   const { userId, headers } = await account(role);
   return { kind: "jwt", label, userId, headers };
 }

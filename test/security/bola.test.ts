@@ -69,7 +69,14 @@ beforeAll(async () => {
   victim = {
     caller: b,
     owned: { key_id: [keyId], position_id: [open, closed] },
-    identifiers: [b.userId, keyId, open, closed, key.kind === "key" ? key.key.prefix : "", `${b.userId.toLowerCase()}@`],
+    identifiers: [
+      b.userId,
+      keyId,
+      open,
+      closed,
+      key.kind === "key" ? key.key.prefix : "",
+      `${b.userId.toLowerCase()}@`,
+    ],
   };
   attackerJwt = await jwtCaller("trader", "user A (JWT)");
   attackerKey = await keyCaller(attackerJwt, TRADER_SCOPES, "user A (API key)");
