@@ -114,6 +114,30 @@ async function seedApiKey({ url, state, log }) {
   );
 }
 
+/** Real mints the demo trader monitors: USDC and wrapped SOL. No transfers or prices are invented. */
+const DEMO_MINTS = ["EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v", "So11111111111111111111111111111111111111112"];
+
+/**
+ * Solana monitoring: the trader monitors USDC and wSOL every 5 minutes (monitoring again keeps
+ * the ids, so this is safe to repeat). Data arrives from a webhook or `SOLANA_RPC_URL`.
+ * @param {SeedContext} ctx
+ */
+async function seedSolana({ url, state, log }) {
+  const token = await accessToken(url, state, "trader");
+  const res = await postJson(
+    url,
+    "/api/v1/monitor",
+    { token_addresses: DEMO_MINTS, update_interval: 300 },
+    { authorization: `Bearer ${token}` },
+  );
+  if (res.status !== 201)
+    throw new Error(`monitoring the demo mints failed: ${res.status} ${res.body?.error?.code ?? ""}`);
+  if (state.solana?.monitoring_ids?.join() !== res.body.monitoring_ids.join()) {
+    log(`the trader monitors USDC and wSOL (${res.body.monitoring_ids.join(", ")}): GET ${url}/api/v1/monitor`);
+  }
+  state.solana = { monitoring_ids: res.body.monitoring_ids };
+}
+
 /**
  * Seed steps, in order. Each gets `{ url, vars, state, log }`, may call the API, may record
  * what it created in `state`, and must be safe to run again.
@@ -124,6 +148,7 @@ export const STEPS = [
   { name: "candles", run: seedCandles },
   { name: "api-key", run: seedApiKey },
   { name: "models", run: seedModels },
+  { name: "solana", run: seedSolana },
 ];
 
 /**

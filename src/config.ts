@@ -173,6 +173,15 @@ export const ConfigSchema = z
     // reach rooms 0..N-1, so lowering it strands the sockets of the rooms above the new count.
     WS_MAX_CONNECTIONS_PER_ACCOUNT: int(100, 1, 100_000),
     WS_ROOM_SHARDS: int(8, 1, 256),
+    // Solana token monitoring (README, "Solana token monitoring").
+    RATE_LIMIT_WEBHOOK_PER_MINUTE: int(1200, 1, 100_000),
+    RATE_LIMIT_WEBHOOK_BURST: int(600, 1, 100_000),
+    SOLANA_PRICE_MAX_AGE_SECONDS: int(3600, 1, 604_800),
+    SOLANA_SCAN_MAX_TOKENS: int(50, 1, 1000),
+    SOLANA_SCAN_MAX_EVENTS: int(20_000, 100, 1_000_000),
+    SOLANA_ALERT_HORIZON_SECONDS: int(86_400, 300, 2_592_000),
+    SOLANA_RPC_MAX_REQUESTS: int(40, 2, 1000),
+    SOLANA_RPC_TIMEOUT_MS: int(10_000, 100, 60_000),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.JWT_ALG === "HS256") {
@@ -193,6 +202,13 @@ export const ConfigSchema = z
         code: "custom",
         path: ["RATE_LIMIT_SUSPEND_MAX_SECONDS"],
         message: "must be at least RATE_LIMIT_SUSPEND_SECONDS",
+      });
+    }
+    if (cfg.SOLANA_WEBHOOK_SECRET !== undefined && cfg.SOLANA_WEBHOOK_SECRET.length < 16) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SOLANA_WEBHOOK_SECRET"],
+        message: "must be at least 16 characters (a long random value: it is the webhook's only credential)",
       });
     }
     if (decodeBase64Length(cfg.ENCRYPTION_KEY) !== 32) {

@@ -52,6 +52,8 @@ export interface AppVariables {
   apiKeyId?: string;
   /** The rate limiter's verdict for this request (set once it has been consulted). */
   rateLimit?: RateLimitOutcome;
+  /** Set when the request is a webhook delivery authenticated by its shared secret (no principal). */
+  webhook?: "solana";
 }
 
 export interface AppEnv {

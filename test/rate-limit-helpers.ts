@@ -34,7 +34,7 @@ export function limitedApp() {
   const add = (method: "get" | "post", path: string, middleware: MiddlewareHandler<AppEnv>[] = []) =>
     app.openapi(createRoute({ method, path, middleware, responses: okResponse }), (c) => c.json({ ok: true }, 200));
   add("get", "/api/v1/market/__test/price", [allowAnonymousOr("read:market")]);
-  add("get", "/api/v1/token/__test/analysis", [allowAnonymousOr("read:tokens")]);
+  add("get", "/api/v1/token/__test/probe", [allowAnonymousOr("read:tokens")]);
   add("post", "/api/v1/portfolio/__test/positions", [requireScope("write:trading")]);
   add("post", "/api/v1/auth/__test/login");
   app.get("/api/v1/market/__test/boom", () => {

@@ -5,6 +5,7 @@ import { auditRetention } from "./audit-retention";
 import { identityCleanup } from "./identity-cleanup";
 import { pullMarketUpstream } from "./market-pull";
 import { portfolioCleanup } from "./portfolio-cleanup";
+import { solanaAnomalyScan, solanaRpcPull } from "./solana";
 
 /** A background job run by a Cron Trigger. Jobs log their own failures and never throw. */
 export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) => Promise<void>;
@@ -15,6 +16,8 @@ export type CronJob = (env: Env, ctx: ExecutionContext, scheduledTime: number) =
 export const CRON_JOBS: Record<string, Array<{ name: string; run: CronJob }>> = {
   "* * * * *": [
     { name: "market-upstream-pull", run: pullMarketUpstream },
+    { name: "solana-rpc-pull", run: solanaRpcPull },
+    { name: "solana-anomaly-scan", run: solanaAnomalyScan },
     { name: "audit-monitor", run: auditMonitor },
   ],
   "*/5 * * * *": [

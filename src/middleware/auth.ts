@@ -6,6 +6,7 @@ import { verifyAccessToken } from "../services/auth/jwt";
 import { hasScopes } from "../services/auth/scopes";
 import { sessionStatus } from "../services/auth/session-status";
 import type { AppEnv, Principal, Scope } from "../types";
+import { authenticateSolanaWebhook } from "./webhook-auth";
 
 /** OpenAPI `security` for routes that need a JWT or an API key. */
 export const SECURED: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { apiKey: [] }];
@@ -90,6 +91,8 @@ const CREDENTIAL_FREE_PREFIX = "/api/v1/auth/";
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticateMiddleware(c, next) {
     if (c.req.path.startsWith(CREDENTIAL_FREE_PREFIX)) return next();
+    // The Solana webhook sends its shared secret as a raw `Authorization` value.
+    if (authenticateSolanaWebhook(c)) return next();
     const credential = readCredential(c);
     if (credential) {
       const principal = await resolvePrincipal(c, credential);

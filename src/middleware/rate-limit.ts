@@ -6,6 +6,7 @@ import { recordSecurityEvent } from "../services/audit/security-events";
 import { categorize } from "../services/ratelimit/categories";
 import type { Decision } from "../services/ratelimit/decide";
 import { planRateLimit, type RateLimitOutcome, type RateLimitPlan } from "../services/ratelimit/policy";
+import { planWebhookRateLimit } from "../services/ratelimit/webhook";
 import type { AppEnv, Principal } from "../types";
 
 /**
@@ -46,7 +47,10 @@ export function rateLimitEarlyRefusals(): MiddlewareHandler<AppEnv> {
 
 async function consult(c: Context<AppEnv>, principal: Principal | undefined): Promise<RateLimitOutcome> {
   const config = c.get("config");
-  const plan = planRateLimit(config, principal, c.get("clientIp"), categorize(c.req.method, c.req.path));
+  const webhook = c.get("webhook");
+  const plan = webhook
+    ? planWebhookRateLimit(config, webhook)
+    : planRateLimit(config, principal, c.get("clientIp"), categorize(c.req.method, c.req.path));
   if (principal?.rate_limit && plan.source === "tier" && plan.tier !== "anonymous") {
     logger.warn("rate_limit_key_limit_invalid", { key_id: principal.key_id, request_id: c.get("requestId") });
   }

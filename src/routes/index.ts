@@ -14,6 +14,8 @@ import { marketRoutes } from "./market";
 import { meRoutes } from "./me";
 import { metricsRoutes } from "./metrics";
 import { portfolioRoutes } from "./portfolio";
+import { solanaRoutes } from "./solana";
+import { solanaIngestRoutes } from "./solana-ingest";
 import { wsRoutes } from "./ws";
 
 /** Mounts every route module. Each later capability adds its module here. */
@@ -25,6 +27,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", auditLogRoutes).route("/", adminRoutes);
   app.route("/", metricsRoutes);
   app.route("/", marketRoutes);
+  app.route("/", solanaRoutes).route("/", solanaIngestRoutes);
   app.route("/", analysisRoutes);
   app.route("/", wsRoutes);
   app.route("/", portfolioRoutes);

@@ -43,7 +43,7 @@ describe("rate limiting: exactness under concurrency", () => {
   it("lets a per-second category cap bite before the minute bucket, and refusals cost no quota", async () => {
     const send = sender(limitedApp(), { ip: freshIp() });
     const started = Date.now();
-    const responses = await Promise.all(Array.from({ length: 30 }, () => send("/api/v1/token/__test/analysis")));
+    const responses = await Promise.all(Array.from({ length: 30 }, () => send("/api/v1/token/__test/probe")));
     const elapsed = Date.now() - started;
     const passed = responses.filter((r) => r.status === 200).length;
     // Token operations: 10/s (capacity 10), far below the anonymous burst of 100.
