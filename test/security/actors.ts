@@ -22,7 +22,7 @@ export type Caller =
 /** A fresh account of `role` as a JWT caller. */
 export async function jwtCaller(
   role: "developer" | "trader" | "admin",
-  label = role,
+  label: string = role,
 ): Promise<Caller & { kind: "jwt" }> {
   const { userId, headers } = await account(role);
   return { kind: "jwt", label, userId, headers };

@@ -8,6 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { flushed } from "../audit-helpers";
+import { newAddress } from "../fixtures/solana";
 import { expectError, json } from "../helpers";
 import { freshSymbol, openOk } from "../portfolio-helpers";
 import { type Caller, jwtCaller, keyCaller, send, TRADER_SCOPES } from "./actors";
@@ -63,15 +64,19 @@ beforeAll(async () => {
   const open = await openOk(b.headers, { symbol, size: "1", type: "long" });
   const closed = await openOk(b.headers, { symbol, size: "2", type: "short" });
   expect((await send(b, "DELETE", `/api/v1/portfolio/positions/${closed}`)).status).toBe(200);
+  const monitor = await send(b, "POST", "/api/v1/monitor", { token_addresses: [newAddress()], update_interval: 300 });
+  expect(monitor.status).toBe(201);
+  const [monitoringId] = (await json(monitor)).monitoring_ids as string[];
   // B's own audit trail: a few requests made with the key too.
   expect((await send(key, "GET", "/api/v1/me")).status).toBe(200);
   await flushed();
   victim = {
     caller: b,
-    owned: { key_id: [keyId], position_id: [open, closed] },
+    owned: { key_id: [keyId], position_id: [open, closed], monitoring_id: [monitoringId as string] },
     identifiers: [
       b.userId,
       keyId,
+      monitoringId as string,
       open,
       closed,
       key.kind === "key" ? key.key.prefix : "",
@@ -91,7 +96,7 @@ describe("BOLA: another account's resources by id", () => {
     const names = new Set(ownedOperations(apiOperations(await openApiDocument())).flatMap(pathParams));
     const unclassified = [...names].filter((name) => !PUBLIC_PARAMS.has(name) && !(name in victim.owned));
     expect(unclassified, "add a fixture owned by B for each new kind of owned id").toEqual([]);
-  });
+  }, 60_000);
 
   it("answers user A's JWT and signed API key on every route with B's id exactly like a missing id, and changes nothing", async () => {
     const ops = ownedOperations(apiOperations(await openApiDocument()));
@@ -133,16 +138,20 @@ describe("BOLA: another account's resources by id", () => {
     }
     expect(probes).toBeGreaterThanOrEqual(ops.length * 2);
     expect(changedTables(before, await snapshot())).toEqual([]);
-  });
+  }, 60_000);
 
-  it("leaves B's key and positions working for B after the probes", async () => {
+  it("leaves B's key, positions and monitor working for B after the probes", async () => {
     const [keyId] = victim.owned.key_id as string[];
     const key = await json(await send(victim.caller, "GET", `/api/v1/keys/${keyId}`));
     expect(key.status).toBe("active");
     for (const id of victim.owned.position_id as string[]) {
       expect((await send(victim.caller, "GET", `/api/v1/portfolio/positions/${id}`)).status).toBe(200);
     }
-  });
+    const monitors = await json(await send(victim.caller, "GET", "/api/v1/monitor"));
+    expect(monitors.monitors.map((m: { monitoring_id: string }) => m.monitoring_id)).toEqual(
+      victim.owned.monitoring_id,
+    );
+  }, 60_000);
 });
 
 /** Query strings for a list operation: each enum value in turn, and B's id where an account is named. */
@@ -183,7 +192,7 @@ describe("BOLA: lists and reads never carry another account's items", () => {
       }
     }
     expect(answered).toBeGreaterThanOrEqual(reads.length);
-  });
+  }, 60_000);
 
   it("gives A an empty audit page when A names B's account, and B's own entries to B", async () => {
     const query = `?account_id=${victim.caller.userId}`;
@@ -191,5 +200,5 @@ describe("BOLA: lists and reads never carry another account's items", () => {
     expect(asAttacker.entries).toEqual([]);
     const asVictim = await json(await send(victim.caller, "GET", `/api/v1/audit-logs${query}`));
     expect(asVictim.entries.length).toBeGreaterThan(0);
-  });
+  }, 60_000);
 });

@@ -69,7 +69,7 @@ describe("function-level authorization: admin operations", () => {
     expect(changedTables(before, await snapshot())).toEqual([]);
     const halt = await env.DB.prepare("SELECT value FROM system_settings WHERE key = 'trading_halt'").first();
     expect(halt).toBeNull();
-  });
+  }, 60_000);
 
   it("lets an admin's JWT reach every admin operation (so the refusals above are about the caller)", async () => {
     const doc = await openApiDocument();
@@ -79,13 +79,13 @@ describe("function-level authorization: admin operations", () => {
       const res = await send(admin, op.method, fillPath(op, pathValues()));
       expect(res.status, `${op.method} ${op.path}`).toBe(200);
     }
-  });
+  }, 60_000);
 
   it("names a real id for every path parameter an admin operation takes", async () => {
     const doc = await openApiDocument();
     const names = new Set(apiOperations(doc).filter(isAdmin).flatMap(pathParams));
     expect([...names].filter((name) => !(name in pathValues()))).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe("function-level authorization: data ingestion", () => {
@@ -107,5 +107,5 @@ describe("function-level authorization: data ingestion", () => {
       }
     }
     expect(changedTables(before, await snapshot())).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -41,7 +41,7 @@ describe("inventory: the router and /openapi.json agree", () => {
       const res = await call(route.split(" ")[1] as string);
       expect(res.status, route).toBe(200);
     }
-  });
+  }, 60_000);
 
   it("serves every documented operation (no phantom documentation)", async () => {
     const served = servedRoutes();
@@ -49,7 +49,7 @@ describe("inventory: the router and /openapi.json agree", () => {
       .map((op) => `${op.method} ${op.path}`)
       .filter((route) => !served.has(route));
     expect(phantom).toEqual([]);
-  });
+  }, 60_000);
 
   it("gives every operation a unique operationId, a summary, tags and a success response", async () => {
     const doc = await openApiDocument();
@@ -68,7 +68,7 @@ describe("inventory: the router and /openapi.json agree", () => {
         ).toBe(true);
       }
     }
-  });
+  }, 60_000);
 
   it("documents the error envelope on every operation for what any route can answer (400, 403, 413, 429, 500)", async () => {
     const doc = await openApiDocument();
@@ -93,13 +93,18 @@ describe("inventory: the router and /openapi.json agree", () => {
       }
     }
     expect(problems).toEqual([]);
-  });
+  }, 60_000);
 
   it("writes every pattern of the document as a plain ECMAScript regular expression clients can compile", async () => {
     const doc = await openApiDocument();
     const bad: string[] = [];
     const visit = (node: unknown, where: string): void => {
-      if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${where}[${i}]`));
+      if (Array.isArray(node)) {
+        node.forEach((item, i) => {
+          visit(item, `${where}[${i}]`);
+        });
+        return;
+      }
       if (!node || typeof node !== "object") return;
       for (const [key, value] of Object.entries(node)) {
         if (key === "pattern" && typeof value === "string") {
@@ -115,7 +120,7 @@ describe("inventory: the router and /openapi.json agree", () => {
     };
     visit(doc, "$");
     expect(bad).toEqual([]);
-  });
+  }, 60_000);
 
   it("answers an undocumented path and an undocumented method of a documented path with 404 not_found", async () => {
     const doc = await openApiDocument();
@@ -127,5 +132,5 @@ describe("inventory: the router and /openapi.json agree", () => {
       const probe = await call(path, { method: "PATCH" });
       expect([404, 405], `PATCH ${path}`).toContain(probe.status);
     }
-  });
+  }, 60_000);
 });

@@ -119,7 +119,7 @@ describe("mass assignment: fields a client may not set", () => {
     expect(balance.balance).toBe("100000.00");
     const users = await env.DB.prepare("SELECT role FROM users WHERE email LIKE 'mass-%'").all<{ role: string }>();
     for (const user of users.results) expect(user.role).not.toBe("admin");
-  });
+  }, 60_000);
 
   it("refuses role admin at registration, and ignores permissions sent beside it", async () => {
     const email = uniqueEmail("escalate");
@@ -136,7 +136,7 @@ describe("mass assignment: fields a client may not set", () => {
       .bind(email)
       .first<{ n: number }>();
     expect(row?.n).toBe(0);
-  });
+  }, 60_000);
 
   it("refuses a trader's key with a premium or enterprise tier or with scopes beyond the trader role", async () => {
     for (const body of [
@@ -152,5 +152,5 @@ describe("mass assignment: fields a client may not set", () => {
       expect(key.scopes).not.toContain("admin");
       expect(key.tier).toBe("basic");
     }
-  });
+  }, 60_000);
 });

@@ -119,7 +119,7 @@ describe("misconfiguration: security headers", () => {
         expect(JSON.stringify(body), label).not.toMatch(/secret internals|SELECT|\.ts:\d+|at [A-Za-z]+ \(/);
       }
     }
-  });
+  }, 60_000);
 
   it("sends every credential-bearing answer with Cache-Control: no-store", async () => {
     const email = uniqueEmail("nostore");
@@ -147,7 +147,7 @@ describe("misconfiguration: security headers", () => {
       expect(res.status, label).toBeLessThan(300);
       expect(res.headers.get("cache-control"), label).toContain("no-store");
     }
-  });
+  }, 60_000);
 });
 
 describe("misconfiguration: CORS", () => {
@@ -167,7 +167,7 @@ describe("misconfiguration: CORS", () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
     expect(preflight.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
-  });
+  }, 60_000);
 
   it("gives no Access-Control-Allow-Origin to look-alike, downgraded, null or foreign origins, on requests and preflights", async () => {
     for (const origin of [
@@ -192,7 +192,7 @@ describe("misconfiguration: CORS", () => {
       expect(preflight.headers.get("access-control-allow-origin"), origin).toBeNull();
       expect(preflight.headers.get("access-control-allow-credentials"), origin).toBeNull();
     }
-  });
+  }, 60_000);
 });
 
 describe("misconfiguration: HTTPS only", () => {
@@ -239,7 +239,7 @@ describe("misconfiguration: HTTPS only", () => {
     }
     expect(probes).toBe(operations(doc).length);
     expect(changedTables(before, await snapshot())).toEqual([]);
-  });
+  }, 60_000);
 
   it("serves plain HTTP only when ENFORCE_HTTPS is explicitly false (local development)", async () => {
     const app = createApp();
@@ -248,5 +248,5 @@ describe("misconfiguration: HTTPS only", () => {
     await waitOnExecutionContext(ctx);
     expect(res.status).toBe(200);
     expect(env.ENFORCE_HTTPS).toBe("true");
-  });
+  }, 60_000);
 });

@@ -67,7 +67,7 @@ describe("resource consumption: request size", () => {
       });
     }
     expect(changedTables(before, await snapshot())).toEqual([]);
-  });
+  }, 60_000);
 
   it("bounds every array with maxItems and every string with maxLength, an enum or a bounded pattern in request schemas", async () => {
     const doc = await openApiDocument();
@@ -90,7 +90,7 @@ describe("resource consumption: request size", () => {
       }
     }
     expect(unbounded).toEqual([]);
-  });
+  }, 60_000);
 
   it("refuses an oversized value in every string query parameter with 400, never a 5xx", async () => {
     const doc = await openApiDocument();
@@ -104,7 +104,7 @@ describe("resource consumption: request size", () => {
       }
     }
     expect(probes).toBeGreaterThanOrEqual(10);
-  });
+  }, 60_000);
 });
 
 describe("resource consumption: list sizes", () => {
@@ -128,7 +128,7 @@ describe("resource consumption: list sizes", () => {
         op.path,
       ).toContain("cursor");
     }
-  });
+  }, 60_000);
 
   it("refuses limit=0, limit=1001, a fractional and a non-numeric limit with 400 on every paged operation", async () => {
     const doc = await openApiDocument();
@@ -149,7 +149,7 @@ describe("resource consumption: list sizes", () => {
       );
       expect([200, 404], `${op.path}?limit=1000`).toContain(ok.status);
     }
-  });
+  }, 60_000);
 
   it("answers a forged or foreign cursor with 400, never a 5xx", async () => {
     const doc = await openApiDocument();
@@ -160,7 +160,7 @@ describe("resource consumption: list sizes", () => {
         expect(res.status, `${op.path}?cursor=${cursor}`).toBe(400);
       }
     }
-  });
+  }, 60_000);
 });
 
 function requiredQuery(doc: Document, op: Operation): Record<string, string> {
@@ -180,7 +180,7 @@ describe("resource consumption: rate limits", () => {
         expect(res.headers.get(header), `${where} ${header}`).toMatch(/^\d+$/);
       }
     }
-  });
+  }, 60_000);
 
   it("counts a request that only probes (bad credentials) against the caller's IP as well", async () => {
     const res = await call("/api/v1/me", {
@@ -188,5 +188,5 @@ describe("resource consumption: rate limits", () => {
     });
     await expectError(res, 401, "invalid_token");
     expect(res.headers.get("X-RateLimit-Remaining")).toMatch(/^\d+$/);
-  });
+  }, 60_000);
 });
