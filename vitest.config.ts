@@ -36,6 +36,11 @@ export default defineConfig(async () => {
     test: {
       testTimeout: 30_000,
       hookTimeout: 30_000,
+      // The Worker's structured info/debug lines (one per request) would bury the results; warnings
+      // and errors stay visible. Tests that check log lines spy on console, which this does not
+      // affect. TEST_LOGS=all shows everything.
+      onConsoleLog: (log: string) =>
+        process.env.TEST_LOGS === "all" || !/^\{"level":"(info|debug)"/.test(log.trimStart()) ? undefined : false,
       projects: [
         {
           // Tests inside the Workers runtime: real D1, Durable Objects and WebSockets.
@@ -48,6 +53,9 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
+            // Projects do not inherit the root's timeouts; on a busy 2-core machine 5 s is too short.
+            testTimeout: 30_000,
+            hookTimeout: 30_000,
             include: ["test/**/*.test.ts"],
             exclude: ["test/node/**"],
             setupFiles: ["./test/setup.ts"],

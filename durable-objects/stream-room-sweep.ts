@@ -3,6 +3,7 @@ import { activeSessionIds } from "../src/db/sessions";
 import { logger } from "../src/lib/log";
 import { CLOSE_CODES, IDLE_TIMEOUT_MS } from "../src/services/realtime/protocol";
 import type { Subscriber } from "../src/services/realtime/subscriptions";
+import { isIpBlocked } from "../src/services/security/block-list";
 
 /** A socket the sweep decided to close, and how. */
 export interface Closure {
@@ -37,11 +38,13 @@ async function ended(
  * Finds the sockets of a room to close at `now`: silent for longer than `IDLE_TIMEOUT_MS` (a
  * `ping` answered by the runtime while the object slept counts as activity), past their JWT's
  * expiry, opened with a JWT whose session has since been revoked (logout, refresh-token reuse)
- * or with an API key that no longer authenticates (revoked, rotated, suspended, expired). One
- * D1 batch per kind covers the whole room.
+ * or with an API key that no longer authenticates (revoked, rotated, suspended, expired), and
+ * those whose IP has since been blocked. One D1 batch per kind covers the whole room; the block
+ * list is this isolate's cached copy (at most 4 s old), so it costs no query per socket.
  */
 export async function sweep(db: D1Database, ctx: DurableObjectState, now: number): Promise<Closure[]> {
   const closures: Closure[] = [];
+  const byIp = new Map<string, WebSocket[]>();
   const bySession = new Map<string, WebSocket[]>();
   const byKey = new Map<string, WebSocket[]>();
   for (const ws of ctx.getWebSockets()) {
@@ -52,10 +55,26 @@ export async function sweep(db: D1Database, ctx: DurableObjectState, now: number
       closures.push({ ws, code: CLOSE_CODES.idle, reason: "No message or ping for 40 s." });
     } else if (subscriber.expires_at !== null && now >= subscriber.expires_at) {
       closures.push({ ws, code: CLOSE_CODES.credentialEnded, reason: "The access token expired; reconnect." });
-    } else if (subscriber.key_id !== null) {
-      group(byKey, subscriber.key_id, ws);
-    } else if (subscriber.session_id !== null) {
-      group(bySession, subscriber.session_id, ws);
+    } else {
+      if (subscriber.ip) group(byIp, subscriber.ip, ws);
+      if (subscriber.key_id !== null) group(byKey, subscriber.key_id, ws);
+      else if (subscriber.session_id !== null) group(bySession, subscriber.session_id, ws);
+    }
+  }
+  const blocked = await ended("ip", byIp, async (ips) => {
+    const open = new Set<string>();
+    for (const ip of ips) if (!(await isIpBlocked(db, ip, now))) open.add(ip);
+    return open;
+  });
+  const closing = new Set(blocked);
+  for (const ws of blocked) {
+    closures.push({ ws, code: CLOSE_CODES.ipBlocked, reason: "This IP address is blocked." });
+  }
+  for (const map of [byKey, bySession]) {
+    for (const [id, sockets] of map) {
+      const left = sockets.filter((ws) => !closing.has(ws));
+      if (left.length === 0) map.delete(id);
+      else map.set(id, left);
     }
   }
   const [sessions, keys] = await Promise.all([

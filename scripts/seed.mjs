@@ -179,26 +179,43 @@ const TRAINING_CRON = "*/5 * * * *";
 
 /**
  * Forecast models: `wrangler dev` runs no Cron Triggers on its own, so the demo fires the training
- * cron twice (API.md: models exist after at most two runs) through `/__scheduled`.
+ * cron through `/__scheduled` until every model of the loaded symbols answers (API.md: models
+ * exist after at most two runs).
  * @param {SeedContext} ctx
  */
 async function seedModels({ url, state, log }) {
   const token = await accessToken(url, state, "admin");
-  const probe = () =>
-    fetch(`${url}/api/v1/analysis/prediction/BTC-USDT?timeframe=1d&model=lstm`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-  if ((await probe()).status === 200) return; // trained by an earlier run
-  for (let run = 1; run <= 2; run++) {
+  // 503 AI_001 while a model is missing; any other answer (200, or 404 for a symbol without data) is settled.
+  const probe = async () => {
+    for (const symbol of ["BTC-USDT", "ETH-USDT", "SOL-USDT"]) {
+      for (const timeframe of ["1h", "4h", "1d"]) {
+        for (const model of ["lstm", "ensemble"]) {
+          const res = await fetch(`${url}/api/v1/analysis/prediction/${symbol}?timeframe=${timeframe}&model=${model}`, {
+            headers: { Authorization: `Bearer ${token}` },
+          });
+          await res.arrayBuffer();
+          if (res.status === 503) return 503;
+        }
+      }
+    }
+    return 200;
+  };
+  if ((await probe()) === 200) return; // trained by an earlier run
+  // One run trains every model when its time budget suffices; a slow machine may need a second.
+  let status = 0;
+  let run = 0;
+  while (status !== 200 && run < 2) {
+    run++;
     const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent(TRAINING_CRON)}`);
     if (!res.ok)
       throw new Error(`training cron run ${run} failed: ${res.status} (is wrangler dev run with --test-scheduled?)`);
+    await res.arrayBuffer();
+    status = await probe();
   }
-  const res = await probe();
   log(
-    res.status === 200
-      ? "trained the forecast models (two runs of the training cron)"
-      : `forecast models not ready yet (${res.status}); the next cron runs will finish them`,
+    status === 200
+      ? `trained the forecast models (${run === 1 ? "one run" : "two runs"} of the training cron)`
+      : `forecast models not ready yet (${status}); the next cron runs will finish them`,
   );
 }
 

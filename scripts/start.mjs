@@ -5,6 +5,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { migrateLocal, ROOT, waitForHealth } from "./lib/local-server.mjs";
 import { seed } from "./seed.mjs";
@@ -40,7 +41,23 @@ export function readDevVars() {
   return vars;
 }
 
+/** Whether nothing listens on `port` yet (so the demo never seeds somebody else's server). */
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer()
+      .once("error", () => resolve(false))
+      .once("listening", () => probe.close(() => resolve(true)))
+      .listen(port, "127.0.0.1");
+  });
+}
+
 async function main() {
+  if (!(await portIsFree(PORT))) {
+    console.error(
+      `Port ${PORT} is already in use (another \`npm start\` or \`wrangler dev\`?). Stop it, or run PORT=8788 npm start.`,
+    );
+    process.exit(1);
+  }
   if (ensureDevVars()) console.log("Created .dev.vars with fresh local secrets.");
   console.log("Applying local D1 migrations…");
   migrateLocal();

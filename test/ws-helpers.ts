@@ -126,6 +126,7 @@ export function seed(overrides: Partial<ConnectionSeed> = {}): ConnectionSeed {
     session_id: null,
     tier: "jwt",
     expires_at: null,
+    ip: null,
     ...overrides,
   };
 }

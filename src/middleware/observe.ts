@@ -7,6 +7,10 @@ import { logger } from "../lib/log";
 import { countRateLimitRefusal, recordRequest, type Waiter } from "../services/metrics";
 import { REFUSAL_REASONS, type RefusalReason } from "../services/metrics/catalogue";
 import { routeTemplate, UNMATCHED_ROUTE } from "../services/metrics/labels";
+
+/** 503s that describe a deliberate state rather than a failure: logged as warnings, not errors. */
+const EXPECTED_UNAVAILABLE: ReadonlySet<string> = new Set(["AI_001", "trading_halted"]);
+
 import type { AppEnv } from "../types";
 
 const MAX_LOGGED_TEXT = 256;
@@ -82,7 +86,10 @@ export function observe(): MiddlewareHandler<AppEnv> {
     if (error instanceof ApiError) fields.error_code = error.code;
     else if (error && status >= 500) fields.error_code = "internal_error";
     else if (!error && route === UNMATCHED_ROUTE && status === 404) fields.error_code = "not_found"; // app.notFound
-    if (status >= 500) {
+    if (status >= 500 && error instanceof ApiError && EXPECTED_UNAVAILABLE.has(error.code)) {
+      // A state the service announces on purpose (no model trained yet, a trading halt), not a fault.
+      logger.warn("request", fields);
+    } else if (status >= 500) {
       if (error) fields.error = errorFields(error);
       logger.error("request", fields);
     } else {

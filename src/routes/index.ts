@@ -17,6 +17,7 @@ import { portfolioRoutes } from "./portfolio";
 import { solanaRoutes } from "./solana";
 import { solanaIngestRoutes } from "./solana-ingest";
 import { wsRoutes } from "./ws";
+import { wsProtocolSchemas } from "./ws-protocol";
 
 /** Mounts every route module. Each later capability adds its module here. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -31,4 +32,5 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   app.route("/", analysisRoutes);
   app.route("/", wsRoutes);
   app.route("/", portfolioRoutes);
+  app.route("/", wsProtocolSchemas);
 }

@@ -85,7 +85,12 @@ async function upgrade(c: Context<AppEnv>, endpoint: Endpoint): Promise<Response
   }
   const principal = c.get("principal");
   if (!principal) throw new ApiError("unauthorized"); // requireScope ran; kept for the type checker
-  return openStream(c.env, { principal, endpoint, expiresAt: credentialExpiry(principal) });
+  return openStream(c.env, {
+    principal,
+    endpoint,
+    expiresAt: credentialExpiry(principal),
+    ip: c.get("clientIp"),
+  });
 }
 
 /** The WebSocket upgrade routes `/ws/market` and `/ws/alerts`, mounted at the root. */

@@ -25,6 +25,9 @@ function appWithTestRoutes() {
   app.get("/api/v1/__test/upstream", () => {
     throw new ApiError("MARKET_002");
   });
+  app.get("/api/v1/__test/no-model", () => {
+    throw new ApiError("AI_001");
+  });
   return (path: string, init: RequestInit = {}) => app.request(`${BASE}${path}`, init, env);
 }
 
@@ -128,6 +131,14 @@ describe("request logs", () => {
       error_code: "internal_error",
       error: { name: "Error", message: "ledger write failed", cause: { message: "D1_ERROR: database is locked" } },
     });
+  });
+
+  it("logs a deliberate 503 (no model trained yet) as a warning, not an error", async () => {
+    const request = appWithTestRoutes();
+    const lines = await captureLogs(() => request("/api/v1/__test/no-model"));
+    const entry = lines.find((l) => l.entry.msg === "request");
+    expect(entry?.stream).toBe("warn");
+    expect(entry?.entry).toMatchObject({ level: "warn", status: 503, error_code: "AI_001" });
   });
 
   it("logs business 5xx errors with their code", async () => {

@@ -8,7 +8,7 @@ import { CAP_RETRY_AFTER_SECONDS } from "../../src/services/realtime/connect";
 import { CLOSE_CODES } from "../../src/services/realtime/protocol";
 import type { Role, Scope } from "../../src/types";
 import { claimsOf, post, signedInUser } from "../auth-helpers";
-import { expectError, tokenFor } from "../helpers";
+import { authHeader, call, expectError, tokenFor } from "../helpers";
 import { account, createKey, send } from "../key-helpers";
 import { type Client, connect, roomOf, upgrade } from "../ws-helpers";
 
@@ -202,6 +202,40 @@ describe("WebSocket sessions end with their credential", () => {
 
     expect(await runDurableObjectAlarm(roomOf(developer.userId))).toBe(true);
     expect(await doomed.closeEvent()).toEqual({ code: CLOSE_CODES.credentialEnded, reason: expect.any(String) });
+    survivor.send("ping");
+    expect(await survivor.nextText()).toBe("pong");
+  });
+
+  it("closes a socket with 4403 once its IP is blocked, and keeps the account's sockets from other IPs", async () => {
+    const account = newAccount();
+    const token = await tokenFor("developer", account);
+    const [blockedIp, otherIp] = ["198.51.100.77", "198.51.100.78"];
+    const doomed = await connect("/ws/market", { ...bearer(token), "CF-Connecting-IP": blockedIp });
+    const survivor = await connect("/ws/alerts", { ...bearer(token), "CF-Connecting-IP": otherIp });
+    open.push(doomed, survivor);
+
+    // Nothing is blocked yet: a sweep keeps both.
+    expect(await runDurableObjectAlarm(roomOf(account))).toBe(true);
+    survivor.send("ping");
+    expect(await survivor.nextText()).toBe("pong");
+
+    const admin = await authHeader("admin", "usr_admin_ws_blocks");
+    const added = await call("/api/v1/admin/ip-blocks", {
+      method: "POST",
+      headers: { ...admin, "content-type": "application/json" },
+      body: JSON.stringify({ ip: blockedIp, reason: "abuse" }),
+    });
+    expect(added.status).toBe(201);
+
+    await vi.waitUntil(
+      async () => {
+        await runDurableObjectAlarm(roomOf(account));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return doomed.isClosed;
+      },
+      { timeout: 10_000, interval: 500 },
+    );
+    expect(await doomed.closeEvent()).toEqual({ code: CLOSE_CODES.ipBlocked, reason: expect.any(String) });
     survivor.send("ping");
     expect(await survivor.nextText()).toBe("pong");
   });

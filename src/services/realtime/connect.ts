@@ -20,13 +20,13 @@ export const CAP_RETRY_AFTER_SECONDS = 5;
  */
 export async function openStream(
   env: Env,
-  input: { principal: Principal; endpoint: Endpoint; expiresAt: number | null },
+  input: { principal: Principal; endpoint: Endpoint; expiresAt: number | null; ip?: string | null },
 ): Promise<Response> {
   const room = roomStub(env, roomIndexFor(input.principal.user_id, getConfig(env).WS_ROOM_SHARDS));
   // Only what the room needs: no credential, no client header travels on.
   const headers = new Headers({
     Upgrade: "websocket",
-    [SEED_HEADER]: JSON.stringify(seedFor(input.principal, input.endpoint, input.expiresAt)),
+    [SEED_HEADER]: JSON.stringify(seedFor(input.principal, input.endpoint, input.expiresAt, input.ip ?? null)),
   });
   const res = await room.fetch("https://stream-room.internal/connect", { headers });
   if (res.status === 101 && res.webSocket) return res;

@@ -23,6 +23,8 @@ export const CLOSE_CODES = {
   credentialEnded: 4401,
   /** Silent for longer than `IDLE_TIMEOUT_MS`. */
   idle: 4408,
+  /** The client's IP was blocked (by an admin or automatically) after the socket opened. */
+  ipBlocked: 4403,
 } as const;
 
 /** Most subscriptions one connection may hold, per kind (they travel in a 16 KiB socket attachment). */

@@ -18,13 +18,20 @@ export interface ConnectionSeed {
   tier: Principal["tier"];
   /** When the credential expires (epoch ms); null when it does not. */
   expires_at: number | null;
+  /** The client's IP at the upgrade (`CF-Connecting-IP`); a block on it later closes the socket. */
+  ip: string | null;
 }
 
 const TIERS: ReadonlySet<string> = new Set(["jwt", "basic", "premium", "enterprise"]);
 const nullableString = (v: unknown): v is string | null => v === null || (typeof v === "string" && v.length > 0);
 
 /** The seed of a principal on an endpoint. */
-export function seedFor(principal: Principal, endpoint: Endpoint, expiresAt: number | null): ConnectionSeed {
+export function seedFor(
+  principal: Principal,
+  endpoint: Endpoint,
+  expiresAt: number | null,
+  ip: string | null = null,
+): ConnectionSeed {
   return {
     endpoint,
     account_id: principal.user_id,
@@ -32,6 +39,7 @@ export function seedFor(principal: Principal, endpoint: Endpoint, expiresAt: num
     session_id: principal.session_id ?? null,
     tier: principal.tier,
     expires_at: expiresAt,
+    ip: ip && ip !== "unknown" ? ip : null,
   };
 }
 
@@ -54,7 +62,8 @@ export function parseSeed(header: string | null): ConnectionSeed | null {
     nullableString(v.session_id) &&
     typeof v.tier === "string" &&
     TIERS.has(v.tier) &&
-    (v.expires_at === null || (typeof v.expires_at === "number" && Number.isFinite(v.expires_at)));
+    (v.expires_at === null || (typeof v.expires_at === "number" && Number.isFinite(v.expires_at))) &&
+    (v.ip === undefined || nullableString(v.ip));
   if (!ok) return null;
   return {
     endpoint: v.endpoint as ConnectionSeed["endpoint"],
@@ -63,5 +72,6 @@ export function parseSeed(header: string | null): ConnectionSeed | null {
     session_id: v.session_id as string | null,
     tier: v.tier as ConnectionSeed["tier"],
     expires_at: v.expires_at as number | null,
+    ip: (v.ip as string | null | undefined) ?? null,
   };
 }

@@ -26,6 +26,8 @@ export interface Subscriber {
   tier: Principal["tier"];
   /** When the credential expires (epoch ms): the socket is closed then. Null: no expiry. */
   expires_at: number | null;
+  /** The client's IP at the upgrade; absent on sockets opened before it was recorded. */
+  ip?: string | null;
   connected_at: number;
   /** Last message received (epoch ms); pings answered while hibernated are read from the runtime. */
   last_seen: number;
