@@ -4,6 +4,7 @@
 // it exercises the same code paths as any client. Each capability adds its step to STEPS.
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { get } from "node:http";
 import { join } from "node:path";
 import { loadCandleDir } from "./lib/candles.mjs";
 import { ROOT } from "./lib/local-server.mjs";
@@ -174,6 +175,24 @@ async function seedCandles({ url, state, log }) {
   await loadCandleDir({ url, token, dir: join(ROOT, "data", "candles"), log });
 }
 
+/**
+ * GETs `url` on a connection of its own. After a long call (a training run takes seconds)
+ * `wrangler dev` was seen holding the next request for minutes, before it reached the Worker,
+ * until some other request arrived; so while an answer is late, a `/health` request is sent
+ * every 2 s to wake it (harmless: public and read-only).
+ */
+function getOnOwnConnection(url, headers = {}) {
+  const nudge = setInterval(() => {
+    get(new URL("/health", url), { agent: false }, (res) => res.resume()).on("error", () => {});
+  }, 2000);
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false, headers: { ...headers, connection: "close" } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ ok: res.statusCode === 200, status: res.statusCode }));
+    }).on("error", reject);
+  }).finally(() => clearInterval(nudge));
+}
+
 /** The cron expression of the forecast training job (src/services/analysis/training-plan.ts). */
 const TRAINING_CRON = "*/5 * * * *";
 
@@ -190,10 +209,10 @@ async function seedModels({ url, state, log }) {
     for (const symbol of ["BTC-USDT", "ETH-USDT", "SOL-USDT"]) {
       for (const timeframe of ["1h", "4h", "1d"]) {
         for (const model of ["lstm", "ensemble"]) {
-          const res = await fetch(`${url}/api/v1/analysis/prediction/${symbol}?timeframe=${timeframe}&model=${model}`, {
-            headers: { Authorization: `Bearer ${token}` },
-          });
-          await res.arrayBuffer();
+          const res = await getOnOwnConnection(
+            `${url}/api/v1/analysis/prediction/${symbol}?timeframe=${timeframe}&model=${model}`,
+            { Authorization: `Bearer ${token}` },
+          );
           if (res.status === 503) return 503;
         }
       }
@@ -206,10 +225,9 @@ async function seedModels({ url, state, log }) {
   let run = 0;
   while (status !== 200 && run < 2) {
     run++;
-    const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent(TRAINING_CRON)}`);
+    const res = await getOnOwnConnection(`${url}/__scheduled?cron=${encodeURIComponent(TRAINING_CRON)}`);
     if (!res.ok)
       throw new Error(`training cron run ${run} failed: ${res.status} (is wrangler dev run with --test-scheduled?)`);
-    await res.arrayBuffer();
     status = await probe();
   }
   log(

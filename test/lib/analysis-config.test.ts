@@ -1,21 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../src/config";
+import { parseConfig } from "../../src/config";
 import { TRAINING_COST_MS } from "../../src/services/analysis/training-plan";
-
-const VALID = {
-  JWT_SECRET: "x".repeat(32),
-  ENCRYPTION_KEY: btoa(String.fromCharCode(...new Uint8Array(32))),
-};
-
-function problems(env: Record<string, unknown>): string[] {
-  try {
-    parseConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+import { problems, VALID } from "../config-helpers";
 
 describe("analysis configuration", () => {
   it("defaults to a 12 s training budget, 20 models per run and API.md's 200 candles", () => {

@@ -1,20 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../../src/config";
-
-const VALID = {
-  JWT_SECRET: "x".repeat(32),
-  ENCRYPTION_KEY: btoa(String.fromCharCode(...new Uint8Array(32))),
-};
-
-function problems(env: Record<string, unknown>): string[] {
-  try {
-    parseConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+import { parseConfig } from "../../src/config";
+import { problems, VALID } from "../config-helpers";
 
 describe("Solana monitoring configuration", () => {
   it("has documented defaults", () => {
