@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { API_VERSION } from "../app-info";
+import { errorResponses } from "../schemas/common";
 import type { AppEnv } from "../types";
 
 const CheckStatus = z.enum(["ok", "error"]);
@@ -23,6 +24,8 @@ const route = createRoute({
   responses: {
     200: { description: "All dependencies answer.", content: { "application/json": { schema: HealthSchema } } },
     503: { description: "A dependency failed.", content: { "application/json": { schema: HealthSchema } } },
+    // Global middleware still applies: 403 https_required over plain HTTP, 413, 500.
+    ...errorResponses(403),
   },
 });
 

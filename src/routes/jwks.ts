@@ -15,7 +15,7 @@ const jwksRoute = createRoute({
   security: [],
   responses: {
     200: { description: "The JWK set.", content: { "application/json": { schema: Jwks } } },
-    ...errorResponses(),
+    ...errorResponses(403),
   },
 });
 

@@ -35,7 +35,7 @@ const route = createRoute({
       description: "The current metrics.",
       content: { "text/plain": { schema: z.string().openapi({ example: EXAMPLE }) } },
     },
-    ...errorResponses(401),
+    ...errorResponses(401, 403),
   },
 });
 

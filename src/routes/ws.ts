@@ -27,7 +27,7 @@ const StreamQuery = z.object({
 });
 
 const UpgradeHeaders = z.object({
-  upgrade: z.string().optional().openapi({ description: "Must be `websocket`.", example: "websocket" }),
+  upgrade: z.string().max(64).optional().openapi({ description: "Must be `websocket`.", example: "websocket" }),
 });
 
 const PROTOCOL = `

@@ -32,14 +32,18 @@ const IpEntry = z
     return normalized;
   });
 
-const Country = z.string().transform((value, ctx) => {
-  const code = value.trim().toUpperCase();
-  if (!isCountryCode(code)) {
-    ctx.addIssue({ code: "custom", message: `"${value.slice(0, 8)}" is not an ISO 3166 alpha-2 country code` });
-    return z.NEVER;
-  }
-  return code;
-});
+// Bounded like every client string (a code is 2 letters; surrounding spaces are trimmed).
+const Country = z
+  .string()
+  .max(8)
+  .transform((value, ctx) => {
+    const code = value.trim().toUpperCase();
+    if (!isCountryCode(code)) {
+      ctx.addIssue({ code: "custom", message: `"${value.slice(0, 8)}" is not an ISO 3166 alpha-2 country code` });
+      return z.NEVER;
+    }
+    return code;
+  });
 
 const unique = <T>(values: T[]) => [...new Set(values)];
 
@@ -52,7 +56,12 @@ export const CreateKeyBody = z
       .min(1)
       .max(100)
       .regex(/^[^\p{Cc}]*$/u, "must not contain control characters")
-      .openapi({ description: "A label for humans (1-100 characters).", example: "trading bot (prod)" }),
+      // zod writes the regex's flags after the pattern ("…$/u"), which no client can compile.
+      .openapi({
+        description: "A label for humans (1-100 characters).",
+        example: "trading bot (prod)",
+        pattern: "^[^\\p{Cc}]*$",
+      }),
     scopes: z
       .array(z.enum(SCOPES))
       .min(1)

@@ -50,6 +50,7 @@ export const PriceResponse = z
 const isoOrDate = (name: string) =>
   z
     .string()
+    .max(64)
     .refine((v) => parseIsoTime(v, true) !== null, "must be an ISO 8601 date-time (with Z or an offset) or a date")
     .optional()
     .openapi({

@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { parseIsoTime } from "../services/market/time";
 import { MAX_WEBHOOK_ITEMS } from "../services/solana/ingest";
 import { ANOMALY_TYPES } from "../services/solana/rules";
+import { MAX_TRANSFERS_PER_TRANSACTION } from "../services/solana/webhook-items";
 import { IsoTime, NextCursor, PaginationQuery } from "./common";
 import { SolanaAddress } from "./solana";
 
@@ -87,6 +88,7 @@ export const AnomalyEventSchema = z
 const isoQuery = (name: string, description: string) =>
   z
     .string()
+    .max(64)
     .refine((v) => parseIsoTime(v, true) !== null, "must be an ISO 8601 date-time (with Z or an offset) or a date")
     .optional()
     .openapi({ param: { name, in: "query" }, example: "2026-01-05T00:00:00Z", description });
@@ -167,10 +169,14 @@ export const AnalysisResponse = z
 /** Documentation of a webhook transaction item (validated item by item in the service). */
 export const HeliusTransaction = z
   .object({
-    signature: z.string().openapi({ example: SIGNATURE }),
+    signature: z
+      .string()
+      .min(64)
+      .max(88)
+      .openapi({ description: "Base58 transaction signature (64 bytes).", example: SIGNATURE }),
     timestamp: z.number().int().openapi({ description: "Epoch seconds.", example: 1767225600 }),
     slot: z.number().int().optional().openapi({ example: 301234567 }),
-    type: z.string().optional().openapi({ example: "TRANSFER" }),
+    type: z.string().max(64).optional().openapi({ example: "TRANSFER" }),
     transactionError: z
       .unknown()
       .optional()
@@ -178,14 +184,18 @@ export const HeliusTransaction = z
     tokenTransfers: z
       .array(
         z.object({
-          fromUserAccount: z.string().openapi({ description: 'Sender wallet ("" for mints).', example: WALLET }),
-          toUserAccount: z.string().openapi({ description: 'Receiver wallet ("" for burns).' }),
-          mint: z.string().openapi({ example: USDC }),
+          fromUserAccount: z
+            .string()
+            .max(44)
+            .openapi({ description: 'Sender wallet ("" for mints).', example: WALLET }),
+          toUserAccount: z.string().max(44).openapi({ description: 'Receiver wallet ("" for burns).' }),
+          mint: SolanaAddress,
           tokenAmount: z
             .number()
             .openapi({ description: "Token units (a decimal string is accepted too).", example: 500000 }),
         }),
       )
+      .max(MAX_TRANSFERS_PER_TRANSACTION)
       .optional(),
   })
   .openapi("HeliusEnhancedTransaction");
@@ -193,9 +203,9 @@ export const HeliusTransaction = z
 export const SolanaPricePoint = z
   .object({
     type: z.literal("PRICE"),
-    mint: z.string().openapi({ example: USDC }),
+    mint: SolanaAddress,
     price_usd: z
-      .union([z.number(), z.string()])
+      .union([z.number(), z.string().max(64)])
       .openapi({ description: "USD per token unit, > 0.", example: "0.9998" }),
     timestamp: z.number().int().openapi({ description: "Epoch seconds.", example: 1767225600 }),
   })

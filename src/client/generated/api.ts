@@ -28,6 +28,7 @@ export interface components {
       timestamp: string;
     };
     HeliusEnhancedTransaction: {
+      /** Base58 transaction signature (64 bytes). */
       signature: string;
       /** Epoch seconds. */
       timestamp: number;
@@ -40,6 +41,7 @@ export interface components {
         fromUserAccount: string;
         /** Receiver wallet ("" for burns). */
         toUserAccount: string;
+        /** Base58 Solana address (a 32-byte ed25519 public key). */
         mint: string;
         /** Token units (a decimal string is accepted too). */
         tokenAmount: number;
@@ -47,6 +49,7 @@ export interface components {
     };
     SolanaPricePoint: {
       type: "PRICE";
+      /** Base58 Solana address (a 32-byte ed25519 public key). */
       mint: string;
       /** USD per token unit, > 0. */
       price_usd: number | string;
@@ -653,6 +656,16 @@ export interface paths {
       responses: {
         /** All dependencies answer. */
         "200": components["schemas"]["Health"];
+        /** `validation_error`: the body, query or path fails its schema. */
+        "400": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
+        /** `payload_too_large`: body over 1 MiB. */
+        "413": components["schemas"]["Error"];
+        /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
+        "429": components["schemas"]["Error"];
+        /** `internal_error` or `AI_002`; never internals. */
+        "500": components["schemas"]["Error"];
         /** A dependency failed. */
         "503": components["schemas"]["Health"];
       };
@@ -1113,6 +1126,8 @@ export interface paths {
         "200": components["schemas"]["Jwks"];
         /** `validation_error`: the body, query or path fails its schema. */
         "400": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
         /** `payload_too_large`: body over 1 MiB. */
         "413": components["schemas"]["Error"];
         /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */
@@ -1372,6 +1387,8 @@ export interface paths {
         "400": components["schemas"]["Error"];
         /** `unauthorized`, `invalid_token`, `token_expired`, `invalid_api_key`, `invalid_credentials`, `invalid_signature`, `signature_expired`, `replayed_request` or `refresh_token_reused`. */
         "401": components["schemas"]["Error"];
+        /** `forbidden` (missing role or scope), `ip_not_allowed`, `country_not_allowed`, `ip_blocked`, `key_suspended` or `https_required`. */
+        "403": components["schemas"]["Error"];
         /** `payload_too_large`: body over 1 MiB. */
         "413": components["schemas"]["Error"];
         /** `rate_limit_exceeded` or `temporarily_suspended`, with `Retry-After` (seconds). */

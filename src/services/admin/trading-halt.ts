@@ -6,7 +6,8 @@ import { logger } from "../../lib/log";
  * The emergency trading halt [003]. Its state lives in D1 (`system_settings`, key
  * `trading_halt`) and each isolate reads it at most every CACHE_TTL_MS (4 s), so turning it on
  * stops trading writes everywhere within 4 s plus one D1 read (inside the contract's 5 s) and
- * at once in the isolate that turned it on. A request that finds the copy stale reads for itself.
+ * at once in the isolate that turned it on. A request whose copy is stale reads for itself (it
+ * never awaits another request's read: src/lib/wait.ts).
  */
 export const CACHE_TTL_MS = 4000;
 const KEY = "trading_halt";
@@ -21,8 +22,6 @@ export interface TradingHalt {
 const OPEN: TradingHalt = { halted: false, reason: null, updated_at: null };
 
 let cached: { state: TradingHalt; readAt: number } | null = null;
-/** Bumped by every change made in this isolate. */
-let generation = 0;
 
 async function read(db: D1Database): Promise<TradingHalt> {
   const row = await readSetting(db, KEY);
@@ -42,13 +41,9 @@ async function read(db: D1Database): Promise<TradingHalt> {
  */
 export async function tradingHalt(db: D1Database, now = Date.now()): Promise<TradingHalt> {
   if (cached && now - cached.readAt < CACHE_TTL_MS) return cached.state;
-  // Each request reads for itself (never joins another request's in-flight read: workerd ties
-  // I/O to the request that started it, see BENCHMARKS.md "Errors seen under load").
-  const startedAt = generation;
   try {
     const state = await read(db);
-    // A read that raced with a change made in this isolate does not cache its stale answer.
-    if (generation === startedAt) cached = { state, readAt: now };
+    if (!cached || cached.readAt <= now) cached = { state, readAt: now };
     return state;
   } catch (err) {
     logger.error("trading_halt_unreadable", { error: err instanceof Error ? err.message : String(err) });
@@ -86,7 +81,6 @@ export async function setTradingHalt(
     JSON.stringify({ halted: state.halted, reason: state.reason, updated_by: input.updatedBy }),
     state.updated_at as string,
   );
-  generation++;
   cached = { state, readAt: input.now };
   return state;
 }
@@ -94,5 +88,4 @@ export async function setTradingHalt(
 /** Drops this isolate's copy, as a fresh isolate starts (for tests of the cold path). */
 export function forgetTradingHalt(): void {
   cached = null;
-  generation++;
 }

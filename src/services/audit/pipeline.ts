@@ -1,5 +1,6 @@
 import { deleteSpooled, readSpool, spoolDrafts } from "../../db/audit-log";
 import { logger } from "../../lib/log";
+import { waitFor } from "../../lib/wait";
 import type { AuditDraft } from "./chain";
 
 /**
@@ -31,7 +32,10 @@ export interface Waiter {
 
 let buffer: AuditDraft[] = [];
 let scheduledAt: number | null = null;
-const inflight = new Set<Promise<void>>();
+/** Deliveries under way in this isolate (counted, never awaited across requests: src/lib/wait.ts). */
+let delivering = 0;
+/** How long a flush waits for other requests' deliveries (their RPC timeouts, retries and the spool). */
+const DELIVERY_WAIT_MS = 45_000;
 
 /** The single sequencer instance. */
 export function sequencer(env: Env) {
@@ -67,19 +71,23 @@ function keepAlive(waiter: Waiter | undefined, work: Promise<void>): void {
 }
 
 /**
- * Sends everything buffered now and waits for every flush of this isolate still in flight, so
- * once it resolves every entry enqueued before the call is in D1 or durably queued. Never throws.
+ * Sends everything buffered now and waits until no delivery of this isolate is under way, so
+ * once it resolves every entry enqueued before the call is in D1 or durably queued. Other
+ * requests' deliveries are polled, never awaited (src/lib/wait.ts). Never throws.
  */
 export async function flushAudit(env: Env): Promise<void> {
   scheduledAt = null;
   const drafts = buffer;
   buffer = [];
   if (drafts.length > 0) {
-    const run = deliver(env, crypto.randomUUID(), drafts);
-    inflight.add(run);
-    run.finally(() => inflight.delete(run)).catch(() => undefined);
+    delivering++;
+    try {
+      await deliver(env, crypto.randomUUID(), drafts);
+    } finally {
+      delivering--;
+    }
   }
-  await Promise.all([...inflight]);
+  await waitFor(() => delivering === 0, DELIVERY_WAIT_MS);
 }
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

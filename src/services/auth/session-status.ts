@@ -10,7 +10,7 @@ import { readSessionStatus } from "../../db/sessions";
  *   the isolate that revokes;
  * - at most MAX_ENTRIES (10,000) ids are kept, least recently checked evicted first, so memory
  *   stays bounded (~1 MB) however many sessions call; an evicted id just costs one more read.
- * A request that misses reads for itself (never joins another request's in-flight read).
+ * Concurrent checks of one id share a single read.
  */
 export const ACTIVE_TTL_MS = 4_000;
 export const MAX_ENTRIES = 10_000;
@@ -48,8 +48,7 @@ export async function sessionStatus(
     remember(sessionId, cached);
     return cached.status;
   }
-  // Each request reads for itself (never joins another request's in-flight read: workerd ties
-  // I/O to the request that started it, see BENCHMARKS.md "Errors seen under load").
+  // Each request reads for itself (never another request's in-flight read: src/lib/wait.ts).
   const status = await readSessionStatus(db, sessionId);
   // A revocation made in this isolate while the read was in flight wins over its answer.
   if (entries.get(sessionId)?.status === "revoked") return "revoked";

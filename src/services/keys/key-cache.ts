@@ -8,7 +8,7 @@
  * - revoked answers are kept for good (a revoked key never comes back);
  * - the isolate that changes a key forgets it at once, so there the change is immediate;
  * - at most MAX_ENTRIES (10,000) hashes are kept, least recently used evicted first (a few MB);
- * - a request that misses reads for itself (never joins another request's in-flight read).
+ * - concurrent lookups of one hash share one D1 read.
  * Unknown hashes are cached too: a key that does not exist yet cannot have been presented
  * before it was issued (its 256 random bits cannot be guessed), so this never delays a new key.
  */
@@ -84,8 +84,8 @@ function remember(hash: string, entry: Entry): void {
 export async function lookupKey(db: D1Database, hash: string, now = Date.now()): Promise<AuthKey | null> {
   const cached = entries.get(hash);
   if (cached && (cached.key?.status === "revoked" || now - cached.checkedAt < TTL_MS)) return cached.key;
-  // Each request reads for itself (never joins another request's in-flight read: workerd ties
-  // I/O to the request that started it, see BENCHMARKS.md "Errors seen under load").
+  // Each request reads for itself: awaiting a read another request started would tie this one to
+  // that request's I/O context (src/lib/wait.ts).
   const startedAt = generation;
   const row = await findKeyByHash(db, hash);
   const key = row ? toAuthKey(row) : null;
@@ -93,13 +93,13 @@ export async function lookupKey(db: D1Database, hash: string, now = Date.now()):
   if (key && cached?.key?.signingKey && cached.key.secret_sealed === key.secret_sealed) {
     key.signingKey = cached.key.signingKey;
   }
-  // A read that raced with an invalidation in this isolate does not cache its stale answer.
   if (generation === startedAt) remember(hash, { key, checkedAt: now });
   return key;
 }
 
 /** Forgets a key in this isolate at once (after this isolate revoked, rotated or changed it). */
 export function forgetKey(keyId: string): void {
+  // Reads already under way may predate the change: their answers must not be cached.
   generation++;
   const hash = hashById.get(keyId);
   if (hash !== undefined) {

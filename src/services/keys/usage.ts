@@ -14,6 +14,7 @@
  */
 import { addUsage, readUsage, type UsageDelta } from "../../db/api-key-usage";
 import { logger } from "../../lib/log";
+import { waitFor } from "../../lib/wait";
 
 /** Upserts per D1 batch, so one flush never becomes an oversized transaction. */
 export const MAX_STATEMENTS_PER_BATCH = 100;
@@ -27,8 +28,14 @@ interface Counts {
 
 let buffer = new Map<string, Counts>();
 let lastUsed = new Map<string, number>();
-let inflight: Promise<void> | null = null;
-let scheduled: Promise<void> | null = null;
+/** Writes under way in this isolate (counted, never awaited across requests: src/lib/wait.ts). */
+let writing = 0;
+/** When the pending scheduled flush was set up (null: none is). */
+let scheduledAt: number | null = null;
+/** A scheduled flush that has not run after this long is assumed lost with its request. */
+const STALE_SCHEDULE_MS = 10_000;
+/** How long a usage read waits for another request's write of earlier counts. */
+const WRITE_WAIT_MS = 5_000;
 
 const SEP = "\u0000";
 
@@ -72,6 +79,15 @@ function putBack(deltas: readonly UsageDelta[], used: ReadonlyMap<string, number
 }
 
 async function write(db: D1Database): Promise<void> {
+  writing++;
+  try {
+    await writeTaken(db);
+  } finally {
+    writing--;
+  }
+}
+
+async function writeTaken(db: D1Database): Promise<void> {
   const { deltas, used } = take();
   const usedEntries = [...used];
   for (let i = 0; i < Math.max(deltas.length, usedEntries.length); i += MAX_STATEMENTS_PER_BATCH) {
@@ -89,33 +105,34 @@ async function write(db: D1Database): Promise<void> {
 }
 
 /**
- * Writes everything buffered in this isolate, coalesced with any flush already in flight.
- * Resolves once a write that includes every count recorded before the call has finished.
- * Never rejects.
+ * Writes everything buffered in this isolate, after any write of earlier counts another request
+ * has under way (polled, never awaited: src/lib/wait.ts). Resolves once every count recorded
+ * before the call is written (or, should D1 fail, back in the buffer). Never rejects.
  */
 export async function flushKeyUsage(db: D1Database): Promise<void> {
-  while (inflight) await inflight;
-  if (buffer.size === 0 && lastUsed.size === 0) return;
-  const current = write(db).finally(() => {
-    inflight = null;
-  });
-  inflight = current;
-  await current;
+  if (buffer.size > 0 || lastUsed.size > 0) await write(db);
+  await waitFor(() => writing === 0, WRITE_WAIT_MS);
+}
+
+/** Whether a scheduled flush is pending in this isolate (for tests and diagnostics). */
+export function keyUsageFlushScheduled(now = Date.now()): boolean {
+  return scheduledAt !== null && now - scheduledAt < STALE_SCHEDULE_MS;
 }
 
 /**
- * Resolves once a flush that includes every count recorded before the call has been written:
- * the one already scheduled, or a new one FLUSH_INTERVAL_MS from now. Meant for `waitUntil`.
+ * Makes sure a flush will write the counts recorded so far: when none is scheduled, this call
+ * becomes it and resolves after writing, FLUSH_INTERVAL_MS from now; otherwise it resolves at
+ * once (the scheduled one carries these counts). Meant for `waitUntil`.
  */
 export function scheduleKeyUsageFlush(db: D1Database): Promise<void> {
-  if (!scheduled) {
-    scheduled = new Promise<void>((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS)).then(() => {
-      // Counts recorded from here on belong to the next scheduled flush.
-      scheduled = null;
-      return flushKeyUsage(db);
-    });
-  }
-  return scheduled;
+  const now = Date.now();
+  if (scheduledAt !== null && now - scheduledAt < STALE_SCHEDULE_MS) return Promise.resolve();
+  scheduledAt = now;
+  return new Promise<void>((resolve) => setTimeout(resolve, FLUSH_INTERVAL_MS)).then(() => {
+    // Counts recorded from here on belong to the next scheduled flush.
+    scheduledAt = null;
+    if (buffer.size > 0 || lastUsed.size > 0) return write(db);
+  });
 }
 
 /** Usage of one key between two times (whole UTC days), after flushing this isolate's buffer. */

@@ -104,12 +104,12 @@ function writeTicker(db: D1Database, exchange: string, symbol: string, price: st
   );
 }
 
-const inflight = new Map<string, Promise<MarketUpdates>>();
 const backoffUntil = new Map<string, number>();
 
 /**
- * Fetches and stores the upstream's last price of `symbol` now (one request per symbol and
- * isolate at a time). Throws `MARKET_002` when the upstream fails, and for `REFRESH_BACKOFF_MS`
+ * Fetches and stores the upstream's last price of `symbol` now. Each caller fetches for itself
+ * (never awaiting another request's fetch: src/lib/wait.ts); the every-minute pull keeps this
+ * rare. Throws `MARKET_002` when the upstream fails, and for `REFRESH_BACKOFF_MS`
  * after a failure, without touching stored data.
  */
 export async function refreshPrice(env: Env, symbol: string, now = Date.now()): Promise<MarketUpdates> {
@@ -121,21 +121,13 @@ export async function refreshPrice(env: Env, symbol: string, now = Date.now()): 
       details: { retry_after_ms: (backoffUntil.get(symbol) ?? now) - now },
     });
   }
-  let pending = inflight.get(symbol);
-  if (!pending) {
-    pending = (async () => {
-      const price = await fetchTickerPrice(baseUrl, symbol);
-      return writeTicker(env.DB, config.MARKET_UPSTREAM_EXCHANGE, symbol, price, Date.now());
-    })();
-    inflight.set(symbol, pending);
-    pending.then(
-      () => inflight.delete(symbol),
-      () => {
-        inflight.delete(symbol);
-        if (backoffUntil.size > 5000) backoffUntil.clear();
-        backoffUntil.set(symbol, Date.now() + REFRESH_BACKOFF_MS);
-      },
-    );
+  let price: string;
+  try {
+    price = await fetchTickerPrice(baseUrl, symbol);
+  } catch (err) {
+    if (backoffUntil.size > 5000) backoffUntil.clear();
+    backoffUntil.set(symbol, Date.now() + REFRESH_BACKOFF_MS);
+    throw err;
   }
-  return pending;
+  return writeTicker(env.DB, config.MARKET_UPSTREAM_EXCHANGE, symbol, price, Date.now());
 }

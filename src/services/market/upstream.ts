@@ -4,6 +4,7 @@
  * the endpoint and status, never the base URL (which may carry credentials).
  */
 import { ApiError } from "../../errors";
+import { NO_REDIRECTS, readJsonCapped, UpstreamBodyError } from "../../lib/upstream-http";
 import { DECIMAL_PATTERN, isZeroDecimal } from "./decimal";
 import type { Interval } from "./intervals";
 import { exchangeSymbol } from "./symbols";
@@ -24,6 +25,7 @@ async function getJson(baseUrl: string, path: string, params: Record<string, str
   let res: Response;
   try {
     res = await fetch(url.toString(), {
+      ...NO_REDIRECTS,
       headers: { accept: "application/json" },
       signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
     });
@@ -36,9 +38,10 @@ async function getJson(baseUrl: string, path: string, params: Record<string, str
     throw upstreamError(`${path} answered ${res.status}`, { endpoint: path, upstream_status: res.status });
   }
   try {
-    return await res.json();
-  } catch {
-    throw upstreamError(`${path}: body is not JSON`, { endpoint: path });
+    return await readJsonCapped(res);
+  } catch (err) {
+    const tooLarge = err instanceof UpstreamBodyError && err.reason === "too_large";
+    throw upstreamError(`${path}: ${tooLarge ? "body over the size cap" : "body is not JSON"}`, { endpoint: path });
   }
 }
 

@@ -1,5 +1,6 @@
 import { getConfig } from "../../config";
 import { logger } from "../../lib/log";
+import { waitFor } from "../../lib/wait";
 import { MetricsAccumulator, type MetricsBatch, type MetricsData } from "./data";
 
 /**
@@ -28,7 +29,10 @@ let pending = new MetricsAccumulator();
 let retryQueue: MetricsBatch[] = [];
 /** When the flush that will carry the current buffer was scheduled (null: none is). */
 let scheduledAt: number | null = null;
-let sending: Promise<void> | null = null;
+/** Sends under way in this isolate (counted, never awaited across requests: src/lib/wait.ts). */
+let sending = 0;
+/** How long a flush waits for other requests' sends of earlier batches. */
+const SEND_WAIT_MS = 5_000;
 let shard: number | null = null;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,27 +86,22 @@ async function deliver(env: Env, batch: MetricsBatch): Promise<boolean> {
 }
 
 /**
- * Sends everything this isolate has buffered (and earlier undelivered batches) to its shard.
- * Flushes run one after another, so awaiting this means every increment buffered before the
- * call has been delivered or queued for retry. Never throws.
+ * Sends everything this isolate has buffered (and earlier undelivered batches) to its shard,
+ * then waits (polling, never awaiting another request's send: src/lib/wait.ts) until no send of
+ * this isolate is under way, so every increment buffered before the call has been delivered or
+ * queued for retry. Batches carry ids, so concurrent sends never double-count. Never throws.
  */
 export async function flushMetrics(env: Env): Promise<void> {
-  const previous = sending;
-  const run = (async () => {
-    if (previous) await previous;
-    try {
-      await sendPending(env);
-    } catch (err) {
-      // e.g. an invalid configuration: the increments stay buffered.
-      logger.error("metrics_flush_error", { error: err instanceof Error ? err.message : String(err) });
-    }
-  })();
-  sending = run;
+  sending++;
   try {
-    await run;
+    await sendPending(env);
+  } catch (err) {
+    // e.g. an invalid configuration: the increments stay buffered.
+    logger.error("metrics_flush_error", { error: err instanceof Error ? err.message : String(err) });
   } finally {
-    if (sending === run) sending = null;
+    sending--;
   }
+  await waitFor(() => sending === 0, SEND_WAIT_MS);
 }
 
 async function sendPending(env: Env): Promise<void> {

@@ -7,10 +7,12 @@ import { logger } from "../../lib/log";
  *
  * The active blocks are loaded at most every CACHE_TTL_MS (4 s), so a block added or removed
  * anywhere takes effect everywhere within 4 s plus one D1 read (inside the contract's 5 s); the
- * isolate that changed the list drops its copy at once. Each request that finds the copy stale
- * reads for itself (requests never await one another's I/O).
+ * isolate that changed the list drops its copy at once. Concurrent requests share one load.
  * Exact addresses sit in a map (one lookup); ranges are scanned (admins add few). Expiries are
- * checked per request, so a block ends on time even inside a cached copy. When D1 cannot be
+ * checked per request, so a block ends on time even inside a cached copy. No request awaits
+ * another's load (src/lib/wait.ts): the request that finds the copy stale reloads it, and while
+ * that reload is under way (at most REFRESH_LEASE_MS) the others keep using the stale copy; an
+ * isolate without any copy reads for each request until one lands. When D1 cannot be
  * read the last copy keeps being used (fail open on an outage, logged), since refusing every
  * request would turn a storage hiccup into a full outage.
  */
@@ -24,7 +26,12 @@ interface BlockList {
   ranges: Array<{ range: IpRange; expiresAt: number | null }>;
 }
 
+/** How long other requests keep using a stale copy while one request reloads it. */
+export const REFRESH_LEASE_MS = 1000;
+
 let current: BlockList | null = null;
+/** When a request started reloading the stale copy (null: none is). */
+let refreshingSince: number | null = null;
 let generation = 0;
 
 /** Builds the in-memory list from rows (pure). */
@@ -77,21 +84,25 @@ export async function isIpBlocked(db: D1Database, ip: string, now = Date.now()):
   if (!ip || ip === "unknown") return false;
   let list = current;
   if (!list || now - list.loadedAt >= CACHE_TTL_MS) {
-    try {
-      // Each request reads for itself: awaiting another request's in-flight read ties this
-      // request to that one's I/O context, and workerd fails or cancels it when that request
-      // ends first (measured: 500s under load, BENCHMARKS.md "Errors seen under load").
-      list = await load(db, now);
-    } catch (err) {
-      logger.error("ip_block_list_unavailable", { error: err instanceof Error ? err.message : String(err) });
-      if (!list) return false;
+    const reloading = list !== null && refreshingSince !== null && now - refreshingSince < REFRESH_LEASE_MS;
+    if (!reloading) {
+      refreshingSince = now;
+      try {
+        list = await load(db, now);
+      } catch (err) {
+        logger.error("ip_block_list_unavailable", { error: err instanceof Error ? err.message : String(err) });
+        if (!list) return false;
+      } finally {
+        refreshingSince = null;
+      }
     }
   }
-  return matchBlockList(list, ip, now);
+  return matchBlockList(list as BlockList, ip, now);
 }
 
 /** Drops this isolate's copy at once (after a block is added or removed here). */
 export function invalidateBlockList(): void {
   generation += 1;
   current = null;
+  refreshingSince = null;
 }

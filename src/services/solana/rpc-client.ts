@@ -3,6 +3,7 @@
  * put API keys in it) and tell rate-limit answers (HTTP 429, JSON-RPC -32005 / 429) apart from
  * other failures, so the pull can stop for the minute instead of hammering.
  */
+import { NO_REDIRECTS, readJsonCapped, UpstreamBodyError } from "../../lib/upstream-http";
 
 /** Why an RPC call failed: `rate_limited` stops the whole run; `failed` only this token. */
 export class RpcError extends Error {
@@ -25,6 +26,7 @@ export async function rpcCall<T>(url: string, method: string, params: unknown[],
   let res: Response;
   try {
     res = await fetch(url, {
+      ...NO_REDIRECTS,
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
@@ -38,9 +40,16 @@ export async function rpcCall<T>(url: string, method: string, params: unknown[],
   if (!res.ok) throw new RpcError(`${method}: HTTP ${res.status}`, "failed");
   let body: { result?: T; error?: { code?: unknown; message?: unknown } };
   try {
-    body = await res.json();
-  } catch {
-    throw new RpcError(`${method}: the answer is not JSON`, "failed");
+    body = (await readJsonCapped(res)) as typeof body;
+  } catch (err) {
+    const tooLarge = err instanceof UpstreamBodyError && err.reason === "too_large";
+    throw new RpcError(
+      `${method}: ${tooLarge ? "the answer is over the size cap" : "the answer is not JSON"}`,
+      "failed",
+    );
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new RpcError(`${method}: the answer is not a JSON-RPC object`, "failed");
   }
   if (body.error) {
     const code = typeof body.error.code === "number" ? body.error.code : 0;

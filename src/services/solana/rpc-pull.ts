@@ -16,6 +16,7 @@ import { logger } from "../../lib/log";
 import { storeEvents } from "./ingest";
 import { RpcError, rpcCall, type SignatureInfo } from "./rpc-client";
 import { transfersFromTransaction } from "./rpc-transactions";
+import { isTransactionSignature } from "./webhook-items";
 
 /** Signatures asked for per page. */
 export const RPC_PAGE_SIZE = 20;
@@ -52,6 +53,10 @@ async function pullToken(
     timeoutMs,
   );
   if (!Array.isArray(page)) throw new RpcError("getSignaturesForAddress: the result is not a list", "failed");
+  // The cursor is built from these entries: a malformed one fails the token, never moves it.
+  if (!page.every((s) => s !== null && typeof s === "object" && isTransactionSignature(s.signature))) {
+    throw new RpcError("getSignaturesForAddress: an entry has no valid signature", "failed");
+  }
   const succeeded = page.filter((s) => s.err === null || s.err === undefined).map((s) => s.signature);
   const known = await storedSignatures(db, succeeded);
   const wanted = succeeded.filter((s) => typeof s === "string" && !known.has(s)).reverse(); // oldest first

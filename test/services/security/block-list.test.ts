@@ -6,6 +6,7 @@ import {
   invalidateBlockList,
   isIpBlocked,
   matchBlockList,
+  REFRESH_LEASE_MS,
 } from "../../../src/services/security/block-list";
 
 describe("block list matching", () => {
@@ -76,5 +77,66 @@ describe("block list cache", () => {
       await env.DB.prepare("DELETE FROM ip_blocks WHERE id = 'blk_outage'").run();
       invalidateBlockList();
     }
+  });
+
+  it("never makes a request wait on another's reload: during one, the others answer from the stale copy without reading D1", async () => {
+    invalidateBlockList();
+    const now = Date.now();
+    expect(await isIpBlocked(env.DB, "192.0.2.79", now)).toBe(false);
+    await env.DB.prepare(
+      "INSERT INTO ip_blocks (id, ip, reason, source, created_at, expires_at) VALUES ('blk_lease', '192.0.2.79', NULL, 'manual', ?1, NULL)",
+    )
+      .bind(now)
+      .run();
+    let reads = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // A D1 whose reads of the block list hang until released: the first stale request's reload.
+    const slow = new Proxy(env.DB, {
+      get: (target, prop) => {
+        const value = Reflect.get(target, prop);
+        if (prop !== "prepare") return typeof value === "function" ? value.bind(target) : value;
+        return (sql: string) => {
+          const statement = target.prepare(sql);
+          return new Proxy(statement, {
+            get: (st, p) => {
+              const v = Reflect.get(st, p);
+              if (p === "bind")
+                return (...args: unknown[]) => {
+                  const bound = st.bind(...args);
+                  return new Proxy(bound, {
+                    get: (b, q) => {
+                      const w = Reflect.get(b, q);
+                      if (q !== "all") return typeof w === "function" ? w.bind(b) : w;
+                      return async () => {
+                        reads++;
+                        await gate;
+                        return b.all();
+                      };
+                    },
+                  });
+                };
+              return typeof v === "function" ? v.bind(st) : v;
+            },
+          });
+        };
+      },
+    });
+    const stale = now + CACHE_TTL_MS;
+    const reloading = isIpBlocked(slow, "192.0.2.79", stale);
+    // Other requests during the reload: the stale copy (not yet blocked), no read of their own.
+    expect(await isIpBlocked(slow, "192.0.2.79", stale + 1)).toBe(false);
+    expect(await isIpBlocked(slow, "192.0.2.79", stale + REFRESH_LEASE_MS - 1)).toBe(false);
+    expect(reads).toBe(1);
+    // A reload that outlives its lease no longer holds the others back: the next one reads itself.
+    const second = isIpBlocked(slow, "192.0.2.79", stale + REFRESH_LEASE_MS);
+    expect(reads).toBe(2);
+    release();
+    expect(await reloading).toBe(true);
+    expect(await second).toBe(true);
+    await env.DB.prepare("DELETE FROM ip_blocks WHERE id = 'blk_lease'").run();
+    invalidateBlockList();
   });
 });
