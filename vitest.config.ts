@@ -37,8 +37,8 @@ export default defineConfig(async () => {
       testTimeout: 30_000,
       hookTimeout: 30_000,
       // Two test files at a time on this 2-core machine: most of a Workers-pool file's time is
-      // loading modules into workerd, which overlaps well (measured: 7.7 min for the suite
-      // against 12 min with vitest's default of one worker here).
+      // loading modules into workerd, which overlaps well (measured: the suite in 7.7 min at load
+      // ~2.5, against 12.3 min at load ~3.5 with vitest's default of one worker here).
       maxWorkers: 2,
       // The Worker's structured info/debug lines (one per request) would bury the results; warnings
       // and errors stay visible. Tests that check log lines spy on console, which this does not
